@@ -1,0 +1,1 @@
+//! hilbert: to be written.
