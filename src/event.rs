@@ -49,7 +49,9 @@ impl Event {
 }
 
 /// Which events count for the behaviour being predicted.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize,
+)]
 pub struct Behaviour {
     /// Protocol to match, or `None` for any protocol.
     pub proto: Option<u8>,
@@ -119,7 +121,9 @@ impl Behaviour {
 /// assert_eq!(lwrank::event::day_from_ymd(2013, 2, 29), None);
 /// ```
 pub fn day_from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month)
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
     {
         return None;
     }
@@ -128,7 +132,8 @@ pub fn day_from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
     let m = month as i32;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i32 - 1;
+    let doy =
+        (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i32 - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     Some(era * 146_097 + doe - 719_468)
 }

@@ -101,7 +101,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "1..2.3", "1.2.3.4.5", "1.2.3.4 ", "a.b.c.d", "1.2.3.0255"]
+        for bad in
+            ["", "1..2.3", "1.2.3.4.5", "1.2.3.4 ", "a.b.c.d", "1.2.3.0255"]
         {
             assert_eq!(parse_ipv4(bad), None, "{bad:?}");
         }

@@ -1,0 +1,1 @@
+//! The Leptos user interface (browser only).

@@ -1,0 +1,1 @@
+//! The web worker side of the app (browser only).
