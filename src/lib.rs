@@ -39,6 +39,7 @@
 //! - *cell*: one square of that grid, i.e. one prefix of the IPv4 space.
 
 pub mod asn;
+pub mod chart;
 pub mod bogon;
 pub mod eval;
 pub mod event;
@@ -49,6 +50,7 @@ pub mod ip;
 pub mod map;
 pub mod model;
 pub mod pipeline;
+pub mod protocol;
 pub mod rank;
 pub mod sample;
 

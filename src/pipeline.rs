@@ -1,1 +1,533 @@
-//! pipeline: to be written.
+//! The stages glued into one run: behaviour events, ranks, a model per
+//! day tested on the next day, and the map of tomorrow's likelihood.
+//!
+//! The web worker, the end-to-end tests and the benchmark all call
+//! [`run`], so the figures a user sees are the figures the tests check.
+//! Nothing here reads a clock: callers pass one in for stage timings.
+
+use crate::asn::AsnTable;
+use crate::eval::{self, BenignSplit, DayRows, Scored};
+use crate::event::{Behaviour, Day, Event};
+use crate::features::{self, FeatureSet};
+use crate::map::{self, Grid, Level, Partition};
+use crate::model::metrics::Confusion;
+use crate::model::{self, Model, ModelError, TrainParams};
+use crate::rank::{HalfLife, RankHistory, RankView};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+
+/// What the user chose before pressing Train.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSettings {
+    /// Which events to predict.
+    pub behaviour: Behaviour,
+    /// Half-life of the scores, in days.
+    pub half_life_days: f64,
+    /// Which features the model sees.
+    pub feature_set: FeatureSet,
+    /// Model parameters (seeded).
+    pub params: TrainParams,
+    /// Folds of the cross-validation on each training day (0 = none).
+    pub cv_folds: usize,
+    /// Seed of the benign train/test split.
+    pub split_seed: u64,
+}
+
+impl Default for RunSettings {
+    fn default() -> RunSettings {
+        RunSettings {
+            behaviour: Behaviour::tcp(22),
+            half_life_days: 3.0,
+            feature_set: FeatureSet::Extended,
+            params: TrainParams::default(),
+            cv_folds: 5,
+            split_seed: 7,
+        }
+    }
+}
+
+/// Why a run stopped without a result.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The user pressed Cancel.
+    #[error("cancelled")]
+    Cancelled,
+    /// The settings make no sense (e.g. half-life of 0).
+    #[error("bad setting: {0}")]
+    Settings(String),
+    /// Too little data to train and test.
+    #[error("{0}")]
+    NotEnoughData(String),
+    /// The model failed.
+    #[error("model: {0}")]
+    Model(ModelError),
+}
+
+impl From<ModelError> for RunError {
+    fn from(e: ModelError) -> RunError {
+        match e {
+            ModelError::Cancelled => RunError::Cancelled,
+            other => RunError::Model(other),
+        }
+    }
+}
+
+/// The stages a run reports progress for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    /// Decayed scores for every entity and day.
+    Ranking,
+    /// One model per day, tested on the next day.
+    Training,
+    /// The likelihood of every address tomorrow.
+    Mapping,
+}
+
+impl Stage {
+    /// Name shown beside the progress bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Ranking => "ranking",
+            Stage::Training => "training day by day",
+            Stage::Mapping => "mapping the IPv4 space",
+        }
+    }
+}
+
+/// Events and sources of the behaviour on one day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayCount {
+    /// The day.
+    pub day: Day,
+    /// Sum of event weights.
+    pub events: u64,
+    /// Distinct single-address sources.
+    pub sources: usize,
+}
+
+/// One model trained on `train_day`, tested on the day after.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairEval {
+    /// The day the model was trained on.
+    pub train_day: Day,
+    /// The next day, on which it was tested.
+    pub test_day: Day,
+    /// Training rows (positives + benign training part).
+    pub train_rows: usize,
+    /// Positive training rows.
+    pub train_positives: usize,
+    /// k-fold cross-validated accuracy on the training day.
+    pub cv_accuracy: Option<f64>,
+    /// The model and then the baselines, on the same test rows.
+    pub scored: Vec<Scored>,
+}
+
+/// Totals over every test day for one scorer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pooled {
+    /// Scorer name.
+    pub name: String,
+    /// Confusion counts summed over all test days.
+    pub confusion: Confusion,
+    /// Median of the per-day AUCs.
+    pub median_auc: Option<f64>,
+    /// Median of the per-day TPRs at the model's TNR.
+    pub median_tpr_at_model_tnr: Option<f64>,
+}
+
+/// Everything a run produces for the UI.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunResult {
+    /// The behaviour's label ("TCP 22").
+    pub behaviour: String,
+    /// The settings used.
+    pub settings: RunSettings,
+    /// Feature names, in column order.
+    pub feature_names: Vec<String>,
+    /// Per-day counts over the whole range of loaded days.
+    pub days: Vec<DayCount>,
+    /// Walk-forward evaluations, one per consecutive day pair.
+    pub pairs: Vec<PairEval>,
+    /// Model then baselines, pooled over all pairs.
+    pub pooled: Vec<Pooled>,
+    /// Median cross-validated accuracy over the training days.
+    pub median_cv_accuracy: Option<f64>,
+    /// The benign split used.
+    pub benign: BenignSplit,
+    /// The day the map predicts (the day after the last loaded day).
+    pub map_day: Day,
+    /// Likelihood per /8 for `map_day`.
+    pub map: Grid,
+    /// Milliseconds per stage, for the status line and the benchmark.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// The state kept after a run, for zooming the map and exporting.
+pub struct Trained {
+    /// Ranks over all loaded days.
+    pub history: RankHistory,
+    /// The model trained on the last day.
+    pub model: Model,
+    /// Settings of the run.
+    pub settings: RunSettings,
+    /// The day the map predicts.
+    pub map_day: Day,
+}
+
+/// Keeps only the events of the behaviour.
+pub fn behaviour_events(events: &[Event], behaviour: &Behaviour) -> Vec<Event> {
+    events.iter().filter(|e| behaviour.matches(e)).copied().collect()
+}
+
+/// Counts per day from `first` to `last` inclusive (days with nothing
+/// get zeros).
+pub fn day_counts(events: &[Event], first: Day, last: Day) -> Vec<DayCount> {
+    let by_day = eval::sources_by_day(events);
+    let mut weights: BTreeMap<Day, u64> = BTreeMap::new();
+    for e in events {
+        *weights.entry(e.day).or_default() += u64::from(e.weight);
+    }
+    (first..=last)
+        .map(|day| DayCount {
+            day,
+            events: weights.get(&day).copied().unwrap_or(0),
+            sources: by_day.get(&day).map_or(0, Vec::len),
+        })
+        .collect()
+}
+
+/// A run split into steps, so the worker can yield between them (for
+/// progress and Cancel) while native callers simply loop.
+pub struct Runner<'a> {
+    asn: &'a AsnTable,
+    settings: RunSettings,
+    history: RankHistory,
+    by_day: BTreeMap<Day, Vec<u32>>,
+    days: Vec<DayCount>,
+    split: BenignSplit,
+    train_days: Vec<Day>,
+    pairs: Vec<PairEval>,
+    last: Day,
+    timings: Vec<(String, f64)>,
+}
+
+impl<'a> Runner<'a> {
+    /// Filters the behaviour, builds the ranks and the benign split.
+    pub fn new(
+        events: &[Event],
+        benign: &[u32],
+        asn: &'a AsnTable,
+        settings: &RunSettings,
+        clock: &dyn Fn() -> f64,
+    ) -> Result<Runner<'a>, RunError> {
+        let half_life = HalfLife::new(settings.half_life_days)
+            .map_err(|e| RunError::Settings(e.to_string()))?;
+        let t = clock();
+        let events = behaviour_events(events, &settings.behaviour);
+        let (first, last) = match (
+            events.iter().map(|e| e.day).min(),
+            events.iter().map(|e| e.day).max(),
+        ) {
+            (Some(f), Some(l)) => (f, l),
+            _ => {
+                return Err(RunError::NotEnoughData(format!(
+                    "no events match {}",
+                    settings.behaviour.label()
+                )))
+            }
+        };
+        let history = RankHistory::build(&events, asn, half_life);
+        let by_day = eval::sources_by_day(&events);
+        let days = day_counts(&events, first, last);
+        let timings = vec![("rank".to_string(), clock() - t)];
+
+        // The benign split: drop anything ever blocked in the loaded data.
+        let blocked: HashSet<u32> =
+            by_day.values().flat_map(|v| v.iter().copied()).collect();
+        let split =
+            eval::split_benign(benign, &blocked, asn, settings.split_seed);
+        if split.train.is_empty() || split.test.is_empty() {
+            return Err(RunError::NotEnoughData(format!(
+                "the benign list leaves {} training and {} test addresses",
+                split.train.len(),
+                split.test.len()
+            )));
+        }
+
+        // Train on D (features from before D), test on D+1; the first day
+        // has no history, so it is never a training day.
+        let train_days: Vec<Day> = (first + 1..last)
+            .filter(|d| by_day.contains_key(d) && by_day.contains_key(&(d + 1)))
+            .collect();
+        if train_days.is_empty() {
+            return Err(RunError::NotEnoughData(format!(
+                "{} needs at least three consecutive days with events",
+                settings.behaviour.label()
+            )));
+        }
+        Ok(Runner {
+            asn,
+            settings: settings.clone(),
+            history,
+            by_day,
+            days,
+            split,
+            train_days,
+            pairs: Vec::new(),
+            last,
+            timings,
+        })
+    }
+
+    /// Day pairs to evaluate in all.
+    pub fn total_steps(&self) -> usize {
+        self.train_days.len()
+    }
+
+    /// Pairs evaluated so far.
+    pub fn done_steps(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Evaluates the next day pair; false when none is left.
+    pub fn step(&mut self) -> Result<bool, RunError> {
+        let Some(&day) = self.train_days.get(self.pairs.len()) else {
+            return Ok(false);
+        };
+        let window = self.settings.half_life_days.ceil().max(1.0) as i32;
+        let pair = evaluate_pair(
+            &self.history,
+            self.asn,
+            &self.by_day,
+            &self.split,
+            &self.settings,
+            window,
+            day,
+        )?;
+        self.pairs.push(pair);
+        Ok(true)
+    }
+
+    /// Trains tomorrow's model on the last day and maps it.
+    pub fn finish(
+        self,
+        clock: &dyn Fn() -> f64,
+        train_ms: f64,
+    ) -> Result<(RunResult, Trained), RunError> {
+        let mut timings = self.timings;
+        timings.push(("train + test".to_string(), train_ms));
+        let set = self.settings.feature_set;
+        let t = clock();
+        let positives = self.by_day.get(&self.last).cloned().unwrap_or_default();
+        let view = self.history.view(self.last);
+        let train = eval::rows(&view, self.asn, set, &positives, &self.split.train);
+        let model = fit(&train, set, &self.settings.params)?;
+        let map_day = self.last + 1;
+        let map = map_grid(
+            &self.history.view(map_day),
+            self.asn,
+            &model,
+            set,
+            Level::Internet,
+        );
+        timings.push(("map".to_string(), clock() - t));
+
+        let pooled = pool(&self.pairs);
+        let mut cv: Vec<f64> =
+            self.pairs.iter().filter_map(|p| p.cv_accuracy).collect();
+        let result = RunResult {
+            behaviour: self.settings.behaviour.label(),
+            settings: self.settings.clone(),
+            feature_names: features::names(set)
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            days: self.days,
+            pairs: self.pairs,
+            pooled,
+            median_cv_accuracy: median(&mut cv),
+            benign: self.split,
+            map_day,
+            map,
+            timings,
+        };
+        let trained = Trained {
+            history: self.history,
+            model,
+            settings: self.settings,
+            map_day,
+        };
+        Ok((result, trained))
+    }
+}
+
+/// Runs the whole pipeline on `events` (every behaviour; filtered here).
+///
+/// `progress(stage, fraction)` returning false cancels the run.
+pub fn run(
+    events: &[Event],
+    benign: &[u32],
+    asn: &AsnTable,
+    settings: &RunSettings,
+    clock: &dyn Fn() -> f64,
+    progress: &mut dyn FnMut(Stage, f32) -> bool,
+) -> Result<(RunResult, Trained), RunError> {
+    if !progress(Stage::Ranking, 0.0) {
+        return Err(RunError::Cancelled);
+    }
+    let mut runner = Runner::new(events, benign, asn, settings, clock)?;
+    let t = clock();
+    loop {
+        let frac = runner.done_steps() as f32 / runner.total_steps() as f32;
+        if !progress(Stage::Training, frac) {
+            return Err(RunError::Cancelled);
+        }
+        if !runner.step()? {
+            break;
+        }
+    }
+    let train_ms = clock() - t;
+    if !progress(Stage::Mapping, 0.0) {
+        return Err(RunError::Cancelled);
+    }
+    runner.finish(clock, train_ms)
+}
+
+/// Trains on one day and tests on the next, beside the baselines.
+fn evaluate_pair(
+    history: &RankHistory,
+    asn: &AsnTable,
+    by_day: &BTreeMap<Day, Vec<u32>>,
+    split: &BenignSplit,
+    settings: &RunSettings,
+    window: i32,
+    day: Day,
+) -> Result<PairEval, RunError> {
+    let set = settings.feature_set;
+    let empty = Vec::new();
+    let positives = by_day.get(&day).unwrap_or(&empty);
+    let train = eval::rows(&history.view(day), asn, set, positives, &split.train);
+    let model = fit(&train, set, &settings.params)?;
+    let cv_accuracy = if settings.cv_folds >= 2 {
+        let cv = model::cross_validate(
+            &train.x,
+            features::len(set),
+            &train.y,
+            settings.cv_folds,
+            &settings.params,
+            &mut |_| true,
+        )?;
+        Some(cv.accuracy_mean)
+    } else {
+        None
+    };
+
+    // The test day sees ranks built from days up to `day` only.
+    let test_day = day + 1;
+    let test_pos = by_day.get(&test_day).unwrap_or(&empty);
+    let test =
+        eval::rows(&history.view(test_day), asn, set, test_pos, &split.test);
+    let probs = model.probability_batch(&test.x);
+    let model_scored = Scored::new("model", &probs, &test.y, 0.5, None);
+    let model_tnr = model_scored.confusion.tnr();
+    let mut scored = vec![Scored::new("model", &probs, &test.y, 0.5, model_tnr)];
+    for (name, scores) in
+        eval::baseline_scores(by_day, test_day, window, &test.ips)
+    {
+        scored.push(Scored::new(&name, &scores, &test.y, 0.5, model_tnr));
+    }
+    Ok(PairEval {
+        train_day: day,
+        test_day,
+        train_rows: train.len(),
+        train_positives: train.positives(),
+        cv_accuracy,
+        scored,
+    })
+}
+
+/// Fits the model on a day's rows.
+fn fit(
+    rows: &DayRows,
+    set: FeatureSet,
+    params: &TrainParams,
+) -> Result<Model, RunError> {
+    Ok(Model::fit(
+        &rows.x,
+        features::len(set),
+        &rows.y,
+        None,
+        params,
+        &mut |_| true,
+    )?)
+}
+
+/// The exact likelihood grid of one map level.
+pub fn map_grid(
+    view: &RankView<'_>,
+    asn: &AsnTable,
+    model: &Model,
+    set: FeatureSet,
+    level: Level,
+) -> Grid {
+    let specials: Vec<(u32, u8)> = crate::bogon::SPECIAL_RANGES
+        .iter()
+        .map(|r| (r.net, r.len))
+        .collect();
+    let partition = Partition::new(
+        &view.seen_ips(),
+        &view.seen_24s(),
+        &view.seen_16s(),
+        asn.ranges(),
+        &specials,
+    );
+    map::infer(
+        &partition,
+        level,
+        &mut |ip, out| features::vector(view, asn, ip, set, out),
+        &mut |x, _n| model.probability_batch(x),
+    )
+}
+
+/// Sums the confusion counts of each scorer over all pairs.
+fn pool(pairs: &[PairEval]) -> Vec<Pooled> {
+    let Some(first) = pairs.first() else {
+        return Vec::new();
+    };
+    (0..first.scored.len())
+        .map(|i| {
+            let mut confusion = Confusion::default();
+            let mut aucs = Vec::new();
+            let mut tprs = Vec::new();
+            for p in pairs {
+                let s = &p.scored[i];
+                confusion.tp += s.confusion.tp;
+                confusion.fp += s.confusion.fp;
+                confusion.tn += s.confusion.tn;
+                confusion.fn_ += s.confusion.fn_;
+                aucs.extend(s.auc);
+                tprs.extend(s.tpr_at_model_tnr);
+            }
+            Pooled {
+                name: first.scored[i].name.clone(),
+                confusion,
+                median_auc: median(&mut aucs),
+                median_tpr_at_model_tnr: median(&mut tprs),
+            }
+        })
+        .collect()
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}

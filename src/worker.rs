@@ -1,1 +1,455 @@
-//! The web worker side of the app (browser only).
+//! The web worker: holds the loaded data and runs every heavy stage, so
+//! the page never freezes.
+//!
+//! Messages arrive as JSON ([`Request`]), a dropped file beside them as a
+//! `File`. Long work awaits a zero-delay timer between steps: that lets a
+//! Cancel message in, and lets progress messages out.
+
+use crate::asn::AsnTable;
+use crate::event::{Behaviour, Event};
+use crate::ingest::{IngestOptions, Parsed, StreamParser};
+use crate::map::Level;
+use crate::pipeline::{self, RunError, RunSettings, Runner, Trained};
+use crate::protocol::{BehaviourCount, FileCard, Inventory, Request, Response};
+use crate::sample;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Bytes read from a file per slice.
+const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+
+struct LoadedFile {
+    card: FileCard,
+    events: Vec<Event>,
+}
+
+#[derive(Default)]
+struct State {
+    files: Vec<LoadedFile>,
+    benign: Vec<u32>,
+    benign_source: String,
+    asn: Option<Rc<AsnTable>>,
+    trained: Option<Trained>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+    static CANCEL: Cell<bool> = const { Cell::new(false) };
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(response: &Response) {
+    match serde_json::to_string(response) {
+        Ok(text) => {
+            if let Err(e) = scope().post_message(&JsValue::from_str(&text)) {
+                log::error!("post_message failed: {e:?}");
+            }
+        }
+        Err(e) => log::error!("cannot encode a response: {e}"),
+    }
+}
+
+fn fail(context: &str, message: impl ToString) {
+    post(&Response::Failed {
+        context: context.to_string(),
+        message: message.to_string(),
+    });
+}
+
+fn now() -> f64 {
+    scope().performance().map_or(0.0, |p| p.now())
+}
+
+/// Lets queued messages (Cancel) run, then reports whether to stop.
+async fn yield_now() -> bool {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    CANCEL.get()
+}
+
+/// Installs the message handler; called once by the worker binary.
+pub fn start() {
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+    scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    post(&Response::Ready);
+}
+
+fn on_message(event: MessageEvent) {
+    let data = event.data();
+    let text = js_sys::Reflect::get(&data, &JsValue::from_str("json"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .or_else(|| data.as_string());
+    let Some(text) = text else {
+        return fail("worker", "a message without a request");
+    };
+    let request: Request = match serde_json::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => return fail("worker", format!("bad request: {e}")),
+    };
+    if request == Request::Cancel {
+        CANCEL.set(true);
+        return;
+    }
+    if BUSY.get() {
+        return fail("worker", "still working on the previous request");
+    }
+    let file: Option<Blob> =
+        js_sys::Reflect::get(&data, &JsValue::from_str("file"))
+            .ok()
+            .and_then(|v| v.dyn_into::<Blob>().ok());
+    BUSY.set(true);
+    CANCEL.set(false);
+    wasm_bindgen_futures::spawn_local(async move {
+        handle(request, file).await;
+        BUSY.set(false);
+    });
+}
+
+async fn handle(request: Request, file: Option<Blob>) {
+    match request {
+        Request::LoadSample => load_sample().await,
+        Request::LoadFile { id, name } => match file {
+            Some(blob) => load_file(id, &name, blob).await,
+            None => post(&Response::FileFailed {
+                id,
+                name,
+                error: "the file did not reach the worker".to_string(),
+            }),
+        },
+        Request::RemoveFile { id } => {
+            STATE.with_borrow_mut(|s| s.files.retain(|f| f.card.id != id));
+            post_inventory();
+        }
+        Request::LoadBenign { name } => match file {
+            Some(blob) => load_benign(&name, blob).await,
+            None => fail("negatives", "the file did not reach the worker"),
+        },
+        Request::Train(settings) => train(settings).await,
+        Request::Zoom(level) => zoom(level),
+        Request::Observed { level, day } => observed(level, day),
+        Request::ExportModel => {
+            let json = STATE.with_borrow(|s| {
+                s.trained.as_ref().map(|t| t.model.to_json())
+            });
+            match json {
+                Some(Ok(text)) => post(&Response::ModelJson(text)),
+                Some(Err(e)) => fail("export", e),
+                None => fail("export", "train a model first"),
+            }
+        }
+        Request::Cancel => {}
+    }
+}
+
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let promise = scope().fetch_with_str(path);
+    let response: web_sys::Response = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{path}: {e:?}"))?
+        .dyn_into()
+        .map_err(|_| format!("{path}: not a response"))?;
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let buffer = response.array_buffer().map_err(|e| format!("{e:?}"))?;
+    let buffer = JsFuture::from(buffer).await.map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+async fn asn_table() -> Result<Rc<AsnTable>, String> {
+    if let Some(t) = STATE.with_borrow(|s| s.asn.clone()) {
+        return Ok(t);
+    }
+    post(&Response::Progress {
+        stage: "loading the IP-to-ASN table".to_string(),
+        fraction: 0.0,
+        detail: String::new(),
+    });
+    let bytes = fetch_bytes(sample::ASN_TABLE).await?;
+    let table = AsnTable::from_packed(&bytes).map_err(|e| e.to_string())?;
+    let table = Rc::new(table);
+    STATE.with_borrow_mut(|s| s.asn = Some(table.clone()));
+    Ok(table)
+}
+
+async fn load_sample() {
+    let name = sample::SAMPLE_LOG.rsplit('/').next().unwrap_or("sample");
+    let bytes = match fetch_bytes(sample::SAMPLE_LOG).await {
+        Ok(b) => b,
+        Err(e) => return fail("sample", e),
+    };
+    let parsed = match crate::ingest::parse_bytes(name, &bytes) {
+        Ok(p) => p,
+        Err(e) => return fail("sample", e),
+    };
+    if STATE.with_borrow(|s| s.benign.is_empty()) {
+        match fetch_bytes(sample::BENIGN_LIST).await {
+            Ok(b) => {
+                let list = sample::parse_benign(&String::from_utf8_lossy(&b));
+                STATE.with_borrow_mut(|s| {
+                    s.benign = list.addresses;
+                    s.benign_source = "bundled top-site addresses".to_string();
+                });
+            }
+            Err(e) => return fail("negatives", e),
+        }
+    }
+    add_file(0, parsed);
+}
+
+async fn load_file(id: u32, name: &str, blob: Blob) {
+    let size = blob.size();
+    let mut parser = StreamParser::new(name, IngestOptions::default());
+    let mut offset = 0.0;
+    while offset < size {
+        let end = (offset + CHUNK).min(size);
+        let chunk = match blob.slice_with_f64_and_f64(offset, end) {
+            Ok(c) => c,
+            Err(e) => return file_failed(id, name, format!("{e:?}")),
+        };
+        let buffer = match JsFuture::from(chunk.array_buffer()).await {
+            Ok(b) => b,
+            Err(e) => return file_failed(id, name, format!("{e:?}")),
+        };
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        if let Err(e) = parser.push(&bytes) {
+            return file_failed(id, name, e.to_string());
+        }
+        offset = end;
+        post(&Response::Progress {
+            stage: format!("reading {name}"),
+            fraction: (offset / size.max(1.0)) as f32,
+            detail: format!(
+                "{:.1} of {:.1} MB",
+                offset / 1e6,
+                size / 1e6
+            ),
+        });
+        if yield_now().await {
+            post(&Response::Cancelled);
+            return;
+        }
+    }
+    match parser.finish() {
+        Ok(parsed) => add_file(id, parsed),
+        Err(e) => file_failed(id, name, e.to_string()),
+    }
+}
+
+fn file_failed(id: u32, name: &str, error: String) {
+    post(&Response::FileFailed { id, name: name.to_string(), error });
+}
+
+fn add_file(id: u32, parsed: Parsed) {
+    let duplicate = STATE.with_borrow(|s| {
+        s.files
+            .iter()
+            .find(|f| f.card.report.content_hash == parsed.report.content_hash)
+            .map(|f| f.card.report.name.clone())
+    });
+    if let Some(other) = duplicate {
+        return file_failed(
+            id,
+            &parsed.report.name,
+            format!("same content as {other}, already loaded: not counted twice"),
+        );
+    }
+    let card = FileCard { id, report: parsed.report, events: parsed.events.len() };
+    STATE.with_borrow_mut(|s| {
+        s.files.push(LoadedFile { card, events: parsed.events })
+    });
+    post_inventory();
+}
+
+async fn load_benign(name: &str, blob: Blob) {
+    let buffer = match JsFuture::from(blob.array_buffer()).await {
+        Ok(b) => b,
+        Err(e) => return fail("negatives", format!("{name}: {e:?}")),
+    };
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let list = sample::parse_benign(&String::from_utf8_lossy(&bytes));
+    if list.addresses.is_empty() {
+        return fail(
+            "negatives",
+            format!("{name}: no IPv4 address found ({} lines skipped)", list.skipped_count),
+        );
+    }
+    STATE.with_borrow_mut(|s| {
+        s.benign = list.addresses;
+        s.benign_source = name.to_string();
+    });
+    post_inventory();
+}
+
+fn all_events(state: &State) -> Vec<Event> {
+    let mut events: Vec<Event> =
+        state.files.iter().flat_map(|f| f.events.iter().copied()).collect();
+    events.sort_unstable_by_key(|e| (e.day, e.src));
+    events
+}
+
+fn post_inventory() {
+    let inventory = STATE.with_borrow(|s| {
+        let events = all_events(s);
+        let mut counts: BTreeMap<(u8, u16), (u64, HashSet<u32>)> = BTreeMap::new();
+        for e in &events {
+            let entry = counts.entry((e.proto, e.port)).or_default();
+            entry.0 += u64::from(e.weight);
+            entry.1.insert(e.src);
+        }
+        let mut behaviours: Vec<BehaviourCount> = counts
+            .into_iter()
+            .filter(|((proto, _), _)| *proto != crate::event::proto::ANY)
+            .map(|((proto, port), (events, sources))| {
+                let behaviour = if port == 0 {
+                    Behaviour { proto: Some(proto), ports: vec![] }
+                } else {
+                    Behaviour { proto: Some(proto), ports: vec![port] }
+                };
+                BehaviourCount {
+                    label: behaviour.label(),
+                    behaviour,
+                    events,
+                    sources: sources.len(),
+                }
+            })
+            .collect();
+        behaviours.sort_by(|a, b| b.sources.cmp(&a.sources));
+        behaviours.truncate(60);
+        let everything = Behaviour::everything();
+        let all_sources: HashSet<u32> = events.iter().map(|e| e.src).collect();
+        behaviours.push(BehaviourCount {
+            label: everything.label(),
+            behaviour: everything,
+            events: events.iter().map(|e| u64::from(e.weight)).sum(),
+            sources: all_sources.len(),
+        });
+        let days = match (events.first(), events.last()) {
+            (Some(a), Some(b)) => Some((a.day, b.day)),
+            _ => None,
+        };
+        Inventory {
+            files: s.files.iter().map(|f| f.card.clone()).collect(),
+            days,
+            behaviours,
+            benign: s.benign.len(),
+            benign_source: s.benign_source.clone(),
+        }
+    });
+    post(&Response::Inventory(inventory));
+}
+
+async fn train(settings: RunSettings) {
+    let asn = match asn_table().await {
+        Ok(t) => t,
+        Err(e) => return fail("ASN table", e),
+    };
+    let (events, benign) = STATE.with_borrow(|s| (all_events(s), s.benign.clone()));
+    if events.is_empty() {
+        return fail("train", "load some data first (drop exports or try the sample)");
+    }
+    post(&Response::Progress {
+        stage: pipeline::Stage::Ranking.label().to_string(),
+        fraction: 0.0,
+        detail: format!("{} events", events.len()),
+    });
+    if yield_now().await {
+        return post(&Response::Cancelled);
+    }
+    let mut runner = match Runner::new(&events, &benign, &asn, &settings, &now) {
+        Ok(r) => r,
+        Err(e) => return fail("train", e),
+    };
+    let t = now();
+    loop {
+        let (done, total) = (runner.done_steps(), runner.total_steps());
+        post(&Response::Progress {
+            stage: pipeline::Stage::Training.label().to_string(),
+            fraction: done as f32 / total.max(1) as f32,
+            detail: format!("{done} of {total} day pairs"),
+        });
+        if yield_now().await {
+            return post(&Response::Cancelled);
+        }
+        match runner.step() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(RunError::Cancelled) => return post(&Response::Cancelled),
+            Err(e) => return fail("train", e),
+        }
+    }
+    let train_ms = now() - t;
+    post(&Response::Progress {
+        stage: pipeline::Stage::Mapping.label().to_string(),
+        fraction: 0.0,
+        detail: String::new(),
+    });
+    if yield_now().await {
+        return post(&Response::Cancelled);
+    }
+    match runner.finish(&now, train_ms) {
+        Ok((result, trained)) => {
+            STATE.with_borrow_mut(|s| s.trained = Some(trained));
+            post(&Response::Trained(Box::new(result)));
+        }
+        Err(RunError::Cancelled) => post(&Response::Cancelled),
+        Err(e) => fail("train", e),
+    }
+}
+
+fn zoom(level: Level) {
+    let t = now();
+    let grid = STATE.with_borrow(|s| {
+        let (Some(trained), Some(asn)) = (&s.trained, &s.asn) else {
+            return None;
+        };
+        let view = trained.history.view(trained.map_day);
+        Some(pipeline::map_grid(
+            &view,
+            asn,
+            &trained.model,
+            trained.settings.feature_set,
+            level,
+        ))
+    });
+    match grid {
+        Some(grid) => post(&Response::Grid {
+            layer: "predicted".to_string(),
+            grid: Box::new(grid),
+            millis: now() - t,
+        }),
+        None => fail("map", "train a model first"),
+    }
+}
+
+fn observed(level: Level, day: crate::event::Day) {
+    let t = now();
+    let grid = STATE.with_borrow(|s| {
+        let trained = s.trained.as_ref()?;
+        let events = all_events(s);
+        let sources: Vec<u32> = events
+            .iter()
+            .filter(|e| e.day == day && trained.settings.behaviour.matches(e))
+            .map(|e| e.src)
+            .collect();
+        Some(crate::map::observed(level, &sources))
+    });
+    match grid {
+        Some(grid) => post(&Response::Grid {
+            layer: "observed".to_string(),
+            grid: Box::new(grid),
+            millis: now() - t,
+        }),
+        None => fail("map", "train a model first"),
+    }
+}

@@ -1,0 +1,245 @@
+//! Charts as SVG text, drawn with plotters' SVG backend.
+//!
+//! The browser shows the SVG inline, and the same code runs natively in
+//! tests, so a chart's content can be checked without a browser. Text is
+//! left to the browser's fonts.
+
+use crate::event::{format_day, Day};
+use crate::pipeline::{DayCount, PairEval};
+use plotters::prelude::*;
+
+/// Colours of the series: the model first, then the baselines
+/// (Okabe-Ito, distinguishable with colour-blindness).
+pub const SERIES: [RGBColor; 5] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+];
+
+/// Which per-day figure a walk-forward chart shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// Area under the ROC curve.
+    Auc,
+    /// True positive rate at each scorer's own threshold.
+    Tpr,
+    /// True negative rate at each scorer's own threshold.
+    Tnr,
+}
+
+impl Metric {
+    /// Axis label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Auc => "ROC AUC on the next day",
+            Metric::Tpr => "TPR on the next day",
+            Metric::Tnr => "TNR on the next day",
+        }
+    }
+}
+
+/// One line per scorer over the test days of a walk-forward run.
+pub fn walk_forward_svg(pairs: &[PairEval], metric: Metric) -> String {
+    let mut svg = String::new();
+    if pairs.is_empty() {
+        return svg;
+    }
+    let first = pairs[0].test_day;
+    let last = pairs[pairs.len() - 1].test_day;
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 280)).into_drawing_area();
+        if draw_walk_forward(&root, pairs, metric, first, last).is_err() {
+            log::warn!("walk-forward chart could not be drawn");
+        }
+    }
+    svg
+}
+
+fn draw_walk_forward(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    pairs: &[PairEval],
+    metric: Metric,
+    first: Day,
+    last: Day,
+) -> Result<(), Box<dyn std::error::Error + '_>> {
+    root.fill(&TRANSPARENT)?;
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
+        .build_cartesian_2d(first..last.max(first + 1), 0.0..1.0f64)?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .x_label_formatter(&|d| format_day(*d)[5..].to_string())
+        .y_desc(metric.label())
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .light_line_style(RGBAColor(128, 128, 128, 0.15))
+        .bold_line_style(RGBAColor(128, 128, 128, 0.35))
+        .axis_style(RGBColor(128, 128, 128))
+        .label_style(("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)))
+        .draw()?;
+    let scorers = pairs[0].scored.len();
+    for i in 0..scorers {
+        let color = SERIES[i % SERIES.len()];
+        let points: Vec<(Day, f64)> = pairs
+            .iter()
+            .filter_map(|p| {
+                let s = p.scored.get(i)?;
+                let v = match metric {
+                    Metric::Auc => s.auc,
+                    Metric::Tpr => s.confusion.tpr(),
+                    Metric::Tnr => s.confusion.tnr(),
+                }?;
+                Some((p.test_day, v))
+            })
+            .collect();
+        let width = if i == 0 { 3 } else { 2 };
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(width)))?
+            .label(pairs[0].scored[i].name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(3))
+            });
+        chart.draw_series(
+            points.iter().map(|&(x, y)| Circle::new((x, y), 2, color.filled())),
+        )?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(RGBAColor(255, 255, 255, 0.7))
+        .border_style(RGBColor(160, 160, 160))
+        .label_font(("sans-serif", 11))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Bars of distinct sources per day.
+pub fn day_counts_svg(days: &[DayCount]) -> String {
+    let mut svg = String::new();
+    if days.is_empty() {
+        return svg;
+    }
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 180)).into_drawing_area();
+        if draw_day_counts(&root, days).is_err() {
+            log::warn!("day-count chart could not be drawn");
+        }
+    }
+    svg
+}
+
+fn draw_day_counts(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    days: &[DayCount],
+) -> Result<(), Box<dyn std::error::Error + '_>> {
+    root.fill(&TRANSPARENT)?;
+    let first = days[0].day;
+    let last = days[days.len() - 1].day;
+    let top = days.iter().map(|d| d.sources).max().unwrap_or(1).max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
+        .build_cartesian_2d(first..last + 1, 0.0..top * 1.1)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(6)
+        .x_label_formatter(&|d| format_day(*d)[5..].to_string())
+        .y_desc("sources per day")
+        .light_line_style(RGBAColor(128, 128, 128, 0.15))
+        .axis_style(RGBColor(128, 128, 128))
+        .label_style(("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)))
+        .draw()?;
+    chart.draw_series(days.iter().map(|d| {
+        Rectangle::new(
+            [(d.day, 0.0), (d.day + 1, d.sources as f64)],
+            SERIES[0].mix(0.8).filled(),
+        )
+    }))?;
+    root.present()?;
+    Ok(())
+}
+
+/// A histogram with log10(count) bars, as in the talk's lwRank charts:
+/// `counts[i]` keys fall in bin i of [0, 1].
+pub fn log_histogram_svg(title: &str, counts: &[u64]) -> String {
+    let mut svg = String::new();
+    if counts.is_empty() {
+        return svg;
+    }
+    {
+        let root = SVGBackend::with_string(&mut svg, (300, 180)).into_drawing_area();
+        if draw_histogram(&root, title, counts).is_err() {
+            log::warn!("histogram could not be drawn");
+        }
+    }
+    svg
+}
+
+fn draw_histogram(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    title: &str,
+    counts: &[u64],
+) -> Result<(), Box<dyn std::error::Error + '_>> {
+    root.fill(&TRANSPARENT)?;
+    let bins = counts.len() as f64;
+    let top = counts
+        .iter()
+        .map(|&c| ((c as f64) + 1.0).log10())
+        .fold(1.0, f64::max);
+    let mut chart = ChartBuilder::on(root)
+        .margin(6)
+        .caption(title, ("sans-serif", 13).into_font().color(&RGBColor(128, 128, 128)))
+        .x_label_area_size(24)
+        .y_label_area_size(36)
+        .build_cartesian_2d(0.0..1.0f64, 0.0..top.ceil())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_desc("lwRank")
+        .y_desc("log10(1 + count)")
+        .x_labels(5)
+        .y_labels(4)
+        .axis_style(RGBColor(128, 128, 128))
+        .light_line_style(RGBAColor(128, 128, 128, 0.15))
+        .label_style(("sans-serif", 11).into_font().color(&RGBColor(128, 128, 128)))
+        .draw()?;
+    chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
+        let x0 = i as f64 / bins;
+        Rectangle::new(
+            [(x0, 0.0), (x0 + 1.0 / bins, ((c as f64) + 1.0).log10())],
+            SERIES[1].mix(0.85).filled(),
+        )
+    }))?;
+    root.present()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_counts_draws_one_bar_per_day() {
+        let days: Vec<DayCount> = (0..5)
+            .map(|i| DayCount { day: 100 + i, events: 10, sources: i as usize + 1 })
+            .collect();
+        let svg = day_counts_svg(&days);
+        assert!(svg.starts_with("<svg"));
+        // Five bars plus the background rectangle.
+        assert!(svg.matches("<rect").count() >= 5, "{svg}");
+        assert!(svg.contains("sources per day"));
+    }
+
+    #[test]
+    fn empty_input_draws_nothing() {
+        assert_eq!(day_counts_svg(&[]), "");
+        assert_eq!(walk_forward_svg(&[], Metric::Auc), "");
+    }
+}
