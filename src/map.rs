@@ -1,1 +1,0 @@
-//! map: to be written.
