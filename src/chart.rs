@@ -63,7 +63,7 @@ fn draw_walk_forward(
     metric: Metric,
     first: Day,
     last: Day,
-) -> Result<(), Box<dyn std::error::Error + '_>> {
+) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&TRANSPARENT)?;
     let mut chart = ChartBuilder::on(root)
         .margin(8)
@@ -136,7 +136,7 @@ pub fn day_counts_svg(days: &[DayCount]) -> String {
 fn draw_day_counts(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     days: &[DayCount],
-) -> Result<(), Box<dyn std::error::Error + '_>> {
+) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&TRANSPARENT)?;
     let first = days[0].day;
     let last = days[days.len() - 1].day;
@@ -186,7 +186,7 @@ fn draw_histogram(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     title: &str,
     counts: &[u64],
-) -> Result<(), Box<dyn std::error::Error + '_>> {
+) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&TRANSPARENT)?;
     let bins = counts.len() as f64;
     let top = counts

@@ -39,6 +39,7 @@
 //! - *cell*: one square of that grid, i.e. one prefix of the IPv4 space.
 
 pub mod asn;
+pub mod bench;
 pub mod chart;
 pub mod bogon;
 pub mod eval;

@@ -58,6 +58,9 @@ pub enum RunError {
     /// Too little data to train and test.
     #[error("{0}")]
     NotEnoughData(String),
+    /// The map could not be computed.
+    #[error("map: {0}")]
+    Map(String),
     /// The model failed.
     #[error("model: {0}")]
     Model(ModelError),
@@ -329,7 +332,7 @@ impl<'a> Runner<'a> {
             &model,
             set,
             Level::Internet,
-        );
+        )?;
         timings.push(("map".to_string(), clock() - t));
 
         let pooled = pool(&self.pairs);
@@ -469,7 +472,7 @@ pub fn map_grid(
     model: &Model,
     set: FeatureSet,
     level: Level,
-) -> Grid {
+) -> Result<Grid, RunError> {
     let specials: Vec<(u32, u8)> = crate::bogon::SPECIAL_RANGES
         .iter()
         .map(|r| (r.net, r.len))
@@ -487,6 +490,7 @@ pub fn map_grid(
         &mut |ip, out| features::vector(view, asn, ip, set, out),
         &mut |x, _n| model.probability_batch(x),
     )
+    .map_err(|e| RunError::Map(e.to_string()))
 }
 
 /// Sums the confusion counts of each scorer over all pairs.

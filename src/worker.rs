@@ -142,8 +142,7 @@ async fn handle(request: Request, file: Option<Blob>) {
                 s.trained.as_ref().map(|t| t.model.to_json())
             });
             match json {
-                Some(Ok(text)) => post(&Response::ModelJson(text)),
-                Some(Err(e)) => fail("export", e),
+                Some(text) => post(&Response::ModelJson(text)),
                 None => fail("export", "train a model first"),
             }
         }

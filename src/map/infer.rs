@@ -44,7 +44,7 @@ pub enum MapError {
 }
 
 /// Which 256 cells the map shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Level {
     /// The whole Internet, one cell per /8.
     Internet,
@@ -269,7 +269,7 @@ impl Partition {
 }
 
 /// One cell of a [`Grid`]: a prefix and the mean predicted likelihood.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     /// Network address of the cell.
     pub prefix: u32,
@@ -300,7 +300,7 @@ impl Cell {
 }
 
 /// The 256 cells of one [`Level`] with their exact mean likelihoods.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Grid {
     /// Which level the cells belong to.
     pub level: Level,

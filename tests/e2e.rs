@@ -1,0 +1,289 @@
+//! End to end: the release build in `dist/`, served on 127.0.0.1, driven
+//! in headless Chromium through "Try the sample" -> Train, then the
+//! figures, the map, a tooltip and a zoom are read back.
+//!
+//! The figures the page shows must equal what the native pipeline computes
+//! on the same bundled files with the same seed, so the test pins real
+//! numbers without hard-coding them. Run by `scripts/test.sh` after
+//! `trunk build --release` (`cargo test --test e2e -- --ignored`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fantoccini::{ClientBuilder, Locator};
+use lwrank::asn::AsnTable;
+use lwrank::pipeline::{self, RunSettings};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript",
+        "wasm" => "application/wasm",
+        "css" => "text/css",
+        "csv" => "text/csv",
+        "gz" => "application/gzip",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Serves `dir` over HTTP/1.0 on 127.0.0.1 (a free port); returns the URL.
+async fn serve(dir: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else { continue };
+            let dir = dir.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let req = String::from_utf8_lossy(&buf[..n]);
+                let path = req.split_whitespace().nth(1).unwrap_or("/");
+                let path = path.split('?').next().unwrap_or("/");
+                let rel = if path == "/" { "index.html" } else { path.trim_start_matches('/') };
+                let file = dir.join(rel);
+                let ok = !rel.contains("..") && file.is_file();
+                let (status, body, kind) = if ok {
+                    ("200 OK", std::fs::read(&file).unwrap_or_default(), mime(&file))
+                } else {
+                    ("404 Not Found", b"not found".to_vec(), "text/plain")
+                };
+                let head = format!(
+                    "HTTP/1.0 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&body).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}/")
+}
+
+/// chromedriver on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver on PATH (scripts/setup.sh installs it)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn capabilities(profile: &Path) -> serde_json::Map<String, serde_json::Value> {
+    let args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".to_string(),
+        "--disable-gpu".to_string(),
+        "--disable-quic".to_string(),
+        "--no-first-run".to_string(),
+        "--disable-background-networking".to_string(),
+        "--disable-component-update".to_string(),
+        "--disable-sync".to_string(),
+        "--disable-dev-shm-usage".to_string(),
+        "--window-size=1280,900".to_string(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },
+    });
+    caps.as_object().unwrap().clone()
+}
+
+/// What the native pipeline says the page must show.
+fn expected_rows() -> Vec<Vec<String>> {
+    let sample = std::fs::read(root().join("assets/sample/marx-2013-06-21_to_07-20.csv.gz")).unwrap();
+    let parsed = lwrank::ingest::parse_bytes("sample", &sample).unwrap();
+    let benign = lwrank::sample::parse_benign(
+        &std::fs::read_to_string(root().join("assets/sample/benign-top-sites.csv")).unwrap(),
+    );
+    let asn = AsnTable::from_packed(&std::fs::read(root().join("assets/asn/asn-ipv4.bin")).unwrap()).unwrap();
+    let (result, _) = pipeline::run(
+        &parsed.events,
+        &benign.addresses,
+        &asn,
+        &RunSettings::default(),
+        &|| 0.0,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    result
+        .pooled
+        .iter()
+        .map(|p| {
+            let c = p.confusion;
+            let pct = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{:.1} %", v * 100.0));
+            vec![p.name.clone(), pct(c.accuracy()), pct(c.tpr()), pct(c.tnr()), pct(c.precision())]
+        })
+        .collect()
+}
+
+fn percent(text: &str) -> Option<f64> {
+    text.trim().trim_end_matches('%').trim().parse().ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ (trunk build --release) and chromium: scripts/test.sh runs it"]
+async fn sample_trains_and_the_map_shows() {
+    let dist = root().join("dist");
+    assert!(dist.join("index.html").is_file(), "run `trunk build --release` first");
+    let url = serve(dist).await;
+    let driver = Driver::start();
+    let profile = std::env::temp_dir().join(format!("lwrank-e2e-{}", std::process::id()));
+    let client = ClientBuilder::native()
+        .capabilities(capabilities(&profile))
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("chromium via chromedriver");
+    let wait = |secs| client.wait().at_most(Duration::from_secs(secs));
+
+    // First visit: the empty map and the hint.
+    client.goto(&url).await.unwrap();
+    let hint = wait(30).for_element(Locator::Css(".map-empty")).await.unwrap();
+    assert!(hint.text().await.unwrap().contains("Try the sample"));
+
+    // Load the sample: a card with the detected format and 30 days.
+    client.find(Locator::Css("#try-sample")).await.unwrap().click().await.unwrap();
+    let card = wait(60).for_element(Locator::Css(".card.loaded")).await.unwrap();
+    let card_text = card.text().await.unwrap();
+    assert!(card_text.contains("2013-06-21 to 2013-07-20"), "{card_text}");
+    let behaviour = client.find(Locator::Css("#behaviour")).await.unwrap();
+    let selected = client
+        .execute("return document.querySelector('#behaviour').selectedOptions[0].textContent", vec![])
+        .await
+        .unwrap();
+    assert!(selected.as_str().unwrap_or("").starts_with("TCP 22 ("), "{selected}");
+    drop(behaviour);
+
+    // Train in the worker: progress shows, then the figures replace it.
+    client.find(Locator::Css("#train")).await.unwrap().click().await.unwrap();
+    wait(300).for_element(Locator::Css("#figures tbody tr")).await.unwrap();
+    let shown = client
+        .execute(
+            "return [...document.querySelectorAll('#figures tbody tr')].map(tr => \
+             [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map(td => td.textContent)])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<Vec<String>> = serde_json::from_value(shown).unwrap();
+    let expected = expected_rows();
+    println!("figures shown: {shown:?}");
+    assert_eq!(shown.len(), expected.len(), "model plus three baselines");
+    for (s, e) in shown.iter().zip(&expected) {
+        assert_eq!(s[0], e[0]);
+        // wasm and native may round a cosine differently: allow half a point.
+        for col in 1..5 {
+            match (percent(&s[col]), percent(&e[col])) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= 0.5, "{}: col {col}: page {a} vs native {b}", s[0]),
+                _ => assert_eq!(s[col], e[col]),
+            }
+        }
+    }
+    let model_tpr = percent(&shown[0][2]).unwrap();
+    assert!(model_tpr > 20.0, "model TPR {model_tpr}");
+    let cv = client.find(Locator::Css("#cv-accuracy")).await.unwrap().text().await.unwrap();
+    assert!(percent(&cv).unwrap() > 70.0, "cv accuracy {cv}");
+
+    // The map is drawn: many distinct colours on the canvas.
+    let colours = client
+        .execute(
+            "const c = document.getElementById('map'); \
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+             const seen = new Set(); \
+             for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]); \
+             return seen.size;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(colours.as_u64().unwrap() >= 8, "distinct colours on the map: {colours}");
+
+    // Hover 61/8 (column 1, row 6 of the curve) and read the tooltip.
+    let point = "const c = document.getElementById('map'); const r = c.getBoundingClientRect(); \
+                 const x = r.left + r.width * 1.5 / 16, y = r.top + r.height * 6.5 / 16;";
+    client
+        .execute(
+            &format!("{point} c.dispatchEvent(new MouseEvent('mousemove', {{clientX: x, clientY: y, bubbles: true}}));"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let tip = wait(10).for_element(Locator::Css(".tooltip")).await.unwrap();
+    let tip_text = tip.text().await.unwrap();
+    assert!(tip_text.contains("61.0.0.0/8"), "{tip_text}");
+    assert!(tip_text.contains("base rate"), "{tip_text}");
+
+    // Click zooms into 61/8: the breadcrumb says so and the grid is new.
+    client
+        .execute(
+            &format!("{point} c.dispatchEvent(new MouseEvent('click', {{clientX: x, clientY: y, bubbles: true}}));"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let crumb = client.find(Locator::Css(".breadcrumb")).await.unwrap().text().await.unwrap();
+        let status = client.find(Locator::Css(".map-actions")).await.unwrap().text().await.unwrap();
+        if crumb.contains("61/8") && status.contains("segments") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "zoom did not happen: {crumb} / {status}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let zoom_tip = client
+        .execute(
+            &format!("{point} c.dispatchEvent(new MouseEvent('mousemove', {{clientX: x, clientY: y, bubbles: true}})); \
+                      return new Promise(r => setTimeout(() => r(document.querySelector('.tooltip').textContent), 300));"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(zoom_tip.as_str().unwrap_or("").contains("/16"), "{zoom_tip}");
+
+    // A screenshot for people (and the README).
+    let png = client.screenshot().await.unwrap();
+    std::fs::create_dir_all(root().join("target")).unwrap();
+    std::fs::write(root().join("target/e2e-screenshot.png"), &png).unwrap();
+    assert!(png.len() > 10_000);
+
+    client.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}
