@@ -209,7 +209,7 @@ impl LineFormat for GenericCsv {
             },
         };
         let weight = match self.count.map(|i| get(i).unwrap_or(b"")) {
-            None => 1,
+            None | Some(b"") => 1,
             Some(c) => match parse_u32(c) {
                 Some(c) => c.max(1),
                 None => return sink.skip(BAD_COUNT, no, line),

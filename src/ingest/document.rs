@@ -214,11 +214,13 @@ impl Document {
     }
 }
 
-/// JSON scalars as text (null and nested values give nothing).
+/// JSON scalars as text (null as empty; nested values give nothing).
 fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
+        // Kept as empty so that `"count": null` reads as "no reports".
+        Value::Null => Some(String::new()),
         _ => None,
     }
 }
