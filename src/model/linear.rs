@@ -60,6 +60,9 @@ pub struct Solution {
     pub support: usize,
 }
 
+/// Rows per block of the visiting order (128 rows of 128 f32 = 64 KiB).
+const BLOCK: usize = 128;
+
 /// Solves the dual problem; `progress` gets a done-fraction every epoch.
 pub fn solve(
     problem: &Problem<'_>,
@@ -80,9 +83,12 @@ pub fn solve(
         y.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect();
 
     let mut alpha = vec![0.0f64; n];
+    // w accumulates in f64; its f32 copy feeds the (vectorised) dot product.
     let mut w = vec![0.0f64; d];
+    let mut w32 = vec![0.0f32; d];
     let mut bias = 0.0f64;
     let mut active: Vec<usize> = (0..n).collect();
+    let mut n_active = n;
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
     let mut pg_max_old = f64::INFINITY;
     let mut pg_min_old = f64::NEG_INFINITY;
@@ -91,56 +97,68 @@ pub fn solve(
     let mut epochs = 0;
     let mut converged = false;
 
+    let mut blocks: Vec<usize> = Vec::new();
+    let mut keep = vec![true; n];
     while epochs < settings.max_epochs {
         epochs += 1;
-        active.shuffle(&mut rng);
         let mut pg_max = f64::NEG_INFINITY;
         let mut pg_min = f64::INFINITY;
-        let mut s = 0;
-        while s < active.len() {
-            let i = active[s];
-            let xi = row(i);
-            let dot =
-                xi.iter().zip(&w).map(|(&v, &wk)| v as f64 * wk).sum::<f64>()
-                    + bias;
-            let g = sign[i] * dot - 1.0;
 
-            // Projected gradient; shrink rows stuck at a bound.
-            let mut pg = 0.0;
-            if alpha[i] == 0.0 {
-                if g > pg_max_old {
-                    active.swap_remove(s);
-                    continue;
-                }
-                if g < 0.0 {
+        // A random order that stays cache friendly: blocks of rows close
+        // in memory, visited in random order, each shuffled. (Rows were
+        // stored in a random order by the caller, so a block is a random
+        // sample.) A fully random walk over a large x is memory bound.
+        blocks.clear();
+        blocks.extend(0..active.len().div_ceil(BLOCK));
+        blocks.shuffle(&mut rng);
+        for &block in &blocks {
+            let lo = block * BLOCK;
+            let chunk = &mut active[lo..(lo + BLOCK).min(n_active)];
+            chunk.shuffle(&mut rng);
+            for &i in chunk.iter() {
+                let xi = row(i);
+                let dot = dot_f32(xi, &w32) + bias;
+                let g = sign[i] * dot - 1.0;
+
+                // Projected gradient; shrink rows stuck at a bound.
+                let mut pg = 0.0;
+                if alpha[i] == 0.0 {
+                    if g > pg_max_old {
+                        keep[i] = false;
+                        continue;
+                    }
+                    if g < 0.0 {
+                        pg = g;
+                    }
+                } else if alpha[i] >= upper[i] {
+                    if g < pg_min_old {
+                        keep[i] = false;
+                        continue;
+                    }
+                    if g > 0.0 {
+                        pg = g;
+                    }
+                } else {
                     pg = g;
                 }
-            } else if alpha[i] >= upper[i] {
-                if g < pg_min_old {
-                    active.swap_remove(s);
-                    continue;
-                }
-                if g > 0.0 {
-                    pg = g;
-                }
-            } else {
-                pg = g;
-            }
-            pg_max = pg_max.max(pg);
-            pg_min = pg_min.min(pg);
+                pg_max = pg_max.max(pg);
+                pg_min = pg_min.min(pg);
 
-            if pg.abs() > 1e-12 {
-                let old = alpha[i];
-                let new = (old - g / qii[i]).clamp(0.0, upper[i]);
-                alpha[i] = new;
-                let step = (new - old) * sign[i];
-                for (wk, &v) in w.iter_mut().zip(xi) {
-                    *wk += step * v as f64;
+                if pg.abs() > 1e-12 {
+                    let old = alpha[i];
+                    let new = (old - g / qii[i]).clamp(0.0, upper[i]);
+                    alpha[i] = new;
+                    let step = (new - old) * sign[i];
+                    for ((wk, wk32), &v) in w.iter_mut().zip(&mut w32).zip(xi) {
+                        *wk += step * v as f64;
+                        *wk32 = *wk as f32;
+                    }
+                    bias += step;
                 }
-                bias += step;
             }
-            s += 1;
         }
+        active.retain(|&i| keep[i]);
+        n_active = active.len();
 
         gap = if pg_max >= pg_min { pg_max - pg_min } else { 0.0 };
         let start = *first_gap.get_or_insert(gap.max(settings.tol));
@@ -155,6 +173,8 @@ pub fn solve(
             }
             // Confirm on the full set before stopping.
             active = (0..n).collect();
+            n_active = n;
+            keep.fill(true);
             pg_max_old = f64::INFINITY;
             pg_min_old = f64::NEG_INFINITY;
             continue;
@@ -169,6 +189,24 @@ pub fn solve(
          {support} support vectors, converged {converged}"
     );
     Ok(Solution { w, bias, epochs, converged, gap, support })
+}
+
+/// Dot product of two f32 slices in eight lanes, summed in f64.
+#[inline]
+fn dot_f32(a: &[f32], b: &[f32]) -> f64 {
+    let mut acc = [0.0f32; 8];
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let mut sum: f64 = acc.iter().map(|&v| v as f64).sum();
+    for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
+        sum += (x * y) as f64;
+    }
+    sum
 }
 
 /// Estimates training progress from how far the gap has fallen towards

@@ -28,6 +28,9 @@ pub mod metrics;
 pub mod platt;
 pub mod rff;
 
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 pub use cv::{cross_validate, CvResult};
@@ -128,8 +131,8 @@ impl Default for TrainParams {
             c: 1.0,
             gamma: None,
             n_components: 128,
-            tol: 1e-2,
-            max_epochs: 500,
+            tol: 0.1,
+            max_epochs: 1000,
             balance: true,
         }
     }
@@ -244,6 +247,8 @@ impl Model {
             });
         }
         let gamma = p.gamma.unwrap_or_else(|| scale_gamma(&merged, n_features));
+        // The solver visits nearby rows together; store them shuffled.
+        let merged = shuffle_rows(merged, n_features, p.seed.wrapping_add(3));
 
         // Feature map of every merged row.
         let d = p.n_components;
@@ -286,10 +291,12 @@ impl Model {
         };
         let sol = linear::solve(&problem, &settings, progress)?;
         drop(z);
+        let scale = (2.0 / d as f64).sqrt();
 
         let mut model = Model {
             rff,
-            coef: sol.w.iter().map(|&v| v as f32).collect(),
+            // Fold the sqrt(2 / D) of z(x) into the weights.
+            coef: sol.w.iter().map(|&v| (v * scale) as f32).collect(),
             bias: sol.bias as f32,
             platt: Platt { a: -1.0, b: 0.0 },
             info: FitInfo {
@@ -514,6 +521,24 @@ fn merge(
         }
     }
     merged
+}
+
+/// Reorders merged rows by a seeded random permutation.
+fn shuffle_rows(merged: Merged, n_features: usize, seed: u64) -> Merged {
+    let mut order: Vec<usize> = (0..merged.y.len()).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    let mut out = Merged {
+        x: Vec::with_capacity(merged.x.len()),
+        y: Vec::with_capacity(order.len()),
+        w: Vec::with_capacity(order.len()),
+    };
+    for i in order {
+        out.x
+            .extend_from_slice(&merged.x[i * n_features..(i + 1) * n_features]);
+        out.y.push(merged.y[i]);
+        out.w.push(merged.w[i]);
+    }
+    out
 }
 
 /// Computes 1 / (n_features * var(X)) over all values, weighted by row.
