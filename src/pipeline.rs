@@ -430,10 +430,17 @@ fn evaluate_pair(
     let test_pos = by_day.get(&test_day).unwrap_or(&empty);
     let test =
         eval::rows(&history.view(test_day), asn, set, test_pos, &split.test);
-    let probs = model.probability_batch(&test.x);
-    let model_scored = Scored::new("model", &probs, &test.y, 0.5, None);
+    // The SVM's own label (decision > 0, classes balanced in training);
+    // AUC is the same for decisions and calibrated probabilities.
+    let decisions: Vec<f64> = model
+        .decision_batch(&test.x)
+        .into_iter()
+        .map(|d| if d > 0.0 { d } else { d.min(-f64::MIN_POSITIVE) })
+        .collect();
+    let model_scored = Scored::new("model", &decisions, &test.y, 0.0, None);
     let model_tnr = model_scored.confusion.tnr();
-    let mut scored = vec![Scored::new("model", &probs, &test.y, 0.5, model_tnr)];
+    let mut scored =
+        vec![Scored::new("model", &decisions, &test.y, 0.0, model_tnr)];
     for (name, scores) in
         eval::baseline_scores(by_day, test_day, window, &test.ips)
     {

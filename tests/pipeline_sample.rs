@@ -66,7 +66,7 @@ fn sample_tcp22_walk_forward() {
         println!("{}: {:?} auc {:?}", p.name, p.confusion, p.median_auc);
     }
     println!("cv {:?}", result.median_cv_accuracy);
-    assert!(c.tpr().unwrap() > 0.15, "model TPR {:?}", c.tpr());
+    assert!(c.tpr().unwrap() > 0.4, "model TPR {:?}", c.tpr());
     assert!(model.median_auc.unwrap() > 0.6);
     assert!(result.median_cv_accuracy.unwrap() > 0.7);
     assert!(matches!(c.lr_plus(), LrPlus::Finite(_) | LrPlus::Unbounded));
