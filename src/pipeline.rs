@@ -175,6 +175,54 @@ pub struct Trained {
     pub settings: RunSettings,
     /// The day the map predicts.
     pub map_day: Day,
+    /// The benign split of the run.
+    pub split: BenignSplit,
+    /// Distinct behaviour sources per day.
+    pub by_day: BTreeMap<Day, Vec<u32>>,
+}
+
+impl Trained {
+    /// Distinct behaviour sources on `day`.
+    pub fn sources_on(&self, day: Day) -> &[u32] {
+        self.by_day.get(&day).map_or(&[], Vec::as_slice)
+    }
+
+    /// The grid tomorrow's model predicts for `level`.
+    pub fn predicted(
+        &self,
+        asn: &AsnTable,
+        level: Level,
+    ) -> Result<Grid, RunError> {
+        let view = self.history.view(self.map_day);
+        map_grid(&view, asn, &self.model, self.settings.feature_set, level)
+    }
+
+    /// What the model trained on the day before `day` predicted for
+    /// `day`, for comparing with what happened on it.
+    pub fn hindcast(
+        &self,
+        asn: &AsnTable,
+        level: Level,
+        day: Day,
+    ) -> Result<Grid, RunError> {
+        let set = self.settings.feature_set;
+        let train = eval::rows(
+            &self.history.view(day - 1),
+            asn,
+            set,
+            self.sources_on(day - 1),
+            &self.split.train,
+        );
+        if train.positives() == 0 {
+            return Err(RunError::NotEnoughData(format!(
+                "no sources on {} to train the model for {}",
+                crate::event::format_day(day - 1),
+                crate::event::format_day(day)
+            )));
+        }
+        let model = fit(&train, set, &self.settings.params)?;
+        map_grid(&self.history.view(day), asn, &model, set, level)
+    }
 }
 
 /// Keeps only the events of the behaviour.
@@ -359,6 +407,8 @@ impl<'a> Runner<'a> {
             model,
             settings: self.settings,
             map_day,
+            split: result.benign.clone(),
+            by_day: self.by_day,
         };
         Ok((result, trained))
     }

@@ -6,11 +6,13 @@
 //! Cancel message in, and lets progress messages out.
 
 use crate::asn::AsnTable;
-use crate::event::{Behaviour, Event};
+use crate::event::{Behaviour, Day, Event};
 use crate::ingest::{IngestOptions, Parsed, StreamParser};
 use crate::map::Level;
 use crate::pipeline::{self, RunError, RunSettings, Runner, Trained};
-use crate::protocol::{BehaviourCount, FileCard, Inventory, Request, Response};
+use crate::protocol::{
+    BehaviourCount, FileCard, Inventory, MapLayer, Request, Response,
+};
 use crate::sample;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
@@ -135,8 +137,7 @@ async fn handle(request: Request, file: Option<Blob>) {
             None => fail("negatives", "the file did not reach the worker"),
         },
         Request::Train(settings) => train(settings).await,
-        Request::Zoom(level) => zoom(level),
-        Request::Observed { level, day } => observed(level, day),
+        Request::Zoom { level, layer, day } => zoom(level, layer, day),
         Request::ExportModel => {
             let json = STATE.with_borrow(|s| {
                 s.trained.as_ref().map(|t| t.model.to_json())
@@ -406,49 +407,56 @@ async fn train(settings: RunSettings) {
     }
 }
 
-fn zoom(level: Level) {
+fn zoom(level: Level, layer: MapLayer, day: Option<Day>) {
     let t = now();
-    let grid = STATE.with_borrow(|s| {
+    let outcome = STATE.with_borrow(|s| {
         let (Some(trained), Some(asn)) = (&s.trained, &s.asn) else {
-            return None;
+            return Err("train a model first".to_string());
         };
-        let view = trained.history.view(trained.map_day);
-        Some(pipeline::map_grid(
-            &view,
-            asn,
-            &trained.model,
-            trained.settings.feature_set,
-            level,
-        ))
+        let grid = match (layer, day) {
+            (MapLayer::PredictedVsActual, Some(day)) => {
+                trained.hindcast(asn, level, day)
+            }
+            _ => trained.predicted(asn, level),
+        }
+        .map_err(|e| e.to_string())?;
+        let observed = match day {
+            Some(d) => crate::map::observed_counts(level, trained.sources_on(d)),
+            None => vec![0; 256],
+        };
+        let owners = (0..=255u8)
+            .map(|i| owner(asn, level, i))
+            .collect::<Vec<_>>();
+        Ok((grid, observed, owners))
     });
-    match grid {
-        Some(grid) => post(&Response::Grid {
-            layer: "predicted".to_string(),
+    match outcome {
+        Ok((grid, observed, owners)) => post(&Response::Grid {
+            layer,
             grid: Box::new(grid),
+            owners,
+            observed,
+            day,
             millis: now() - t,
         }),
-        None => fail("map", "train a model first"),
+        Err(e) => fail("map", e),
     }
 }
 
-fn observed(level: Level, day: crate::event::Day) {
-    let t = now();
-    let grid = STATE.with_borrow(|s| {
-        let trained = s.trained.as_ref()?;
-        let events = all_events(s);
-        let sources: Vec<u32> = events
-            .iter()
-            .filter(|e| e.day == day && trained.settings.behaviour.matches(e))
-            .map(|e| e.src)
-            .collect();
-        Some(crate::map::observed(level, &sources))
-    });
-    match grid {
-        Some(grid) => post(&Response::Grid {
-            layer: "observed".to_string(),
-            grid: Box::new(grid),
-            millis: now() - t,
-        }),
-        None => fail("map", "train a model first"),
+/// "AS13335 Cloudflare, Inc." for a cell held by one ASN, else how many
+/// ASNs announce space in it (for /8s: the ASN of its first address).
+fn owner(asn: &AsnTable, level: Level, cell: u8) -> String {
+    let first = level.cell_prefix(cell);
+    let (_, len) = level.base_and_cell_len();
+    let last = first | (u32::MAX >> len);
+    let at = |ip: u32| asn.lookup(ip);
+    match (at(first), at(last)) {
+        (Some(a), Some(b)) if a == b || len == 8 => {
+            let name = asn.name(a).unwrap_or("");
+            let prefix = if len == 8 { "first address: " } else { "" };
+            format!("{prefix}AS{a} {name}")
+        }
+        (Some(a), _) => format!("AS{a} {} and others", asn.name(a).unwrap_or("")),
+        (None, Some(b)) => format!("AS{b} {} and others", asn.name(b).unwrap_or("")),
+        (None, None) => String::new(),
     }
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prints the benchmark tables: native (release) and wasm in headless
+# Chromium (release). Uses ../shared (the 190-day marx set, the SVM set)
+# when present. Record results in BENCHMARKS.md with the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+SHARED=${1:-../shared}
+
+echo "==> native"
+cargo run --release --locked --bin lwrank-bench -- "$SHARED"
+
+echo "==> wasm in headless Chromium"
+extra=""
+if [ -f "$SHARED/bench/svm/train_100k.csv.gz" ]; then
+    mkdir -p target/bench-svm
+    cp "$SHARED"/bench/svm/{train_100k,test_20k}.csv.gz target/bench-svm/
+    extra="--cfg lwrank_svm_bench"
+fi
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+RUSTFLAGS="${RUSTFLAGS:-} $extra" \
+    cargo test --release --locked --target wasm32-unknown-unknown \
+    --test bench_wasm -- --include-ignored --nocapture

@@ -1,0 +1,40 @@
+//! The wasm benchmark: the same stage table as `lwrank-bench`, measured in
+//! headless Chromium with `performance.now()`. `scripts/bench.sh` runs it
+//! in release mode; it is ignored in the normal test run.
+//!
+//! With `--cfg lwrank_svm_bench` (set by the script when the shared SVM
+//! set was copied to `target/bench-svm/`), the SVM table runs too.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: scripts/bench.sh runs it"]
+fn stage_table_in_chromium() {
+    let sample = include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
+    let benign = include_str!("../assets/sample/benign-top-sites.csv");
+    let asn = include_bytes!("../assets/asn/asn-ipv4.bin");
+    let mut rows = lwrank::bench::sample_stages(sample, benign, asn, &now).unwrap();
+    let text = lwrank::bench::synthetic_daily_sources(50);
+    rows.push(lwrank::bench::parse_throughput("daily_sources (synthetic)", &text, &now));
+    console_log!("# lwrank wasm benchmark (Chromium)\n\n{}", lwrank::bench::format_stages(&rows));
+}
+
+#[cfg(lwrank_svm_bench)]
+#[wasm_bindgen_test]
+#[ignore = "benchmark: scripts/bench.sh runs it"]
+fn svm_table_in_chromium() {
+    let train = include_bytes!("../target/bench-svm/train_100k.csv.gz");
+    let test = include_bytes!("../target/bench-svm/test_20k.csv.gz");
+    let secs = || now() / 1000.0;
+    let rows = lwrank::model::bench::svm_benchmark(train, test, &secs, &[2000, 5000]).unwrap();
+    console_log!("# SVM on the shared set, wasm in Chromium\n\n{}", lwrank::model::bench::format_table(&rows));
+}
