@@ -34,15 +34,24 @@ pub fn sample_stages(
 ) -> Result<Vec<StageRow>, String> {
     let mut rows = Vec::new();
     let mut timed = |stage: &str, t0: f64, note: String| {
-        rows.push(StageRow { stage: stage.to_string(), millis: clock() - t0, note });
+        rows.push(StageRow {
+            stage: stage.to_string(),
+            millis: clock() - t0,
+            note,
+        });
     };
 
     let t = clock();
-    let parsed = crate::ingest::parse_bytes("sample", sample_gz).map_err(|e| e.to_string())?;
+    let parsed = crate::ingest::parse_bytes("sample", sample_gz)
+        .map_err(|e| e.to_string())?;
     timed(
         "parse sample (gzip CSV)",
         t,
-        format!("{} lines, {} events", parsed.report.lines_read, parsed.events.len()),
+        format!(
+            "{} lines, {} events",
+            parsed.report.lines_read,
+            parsed.events.len()
+        ),
     );
 
     let t = clock();
@@ -52,17 +61,23 @@ pub fn sample_stages(
     let benign = crate::sample::parse_benign(benign_csv);
     let settings = RunSettings::default();
     let t = clock();
-    let mut runner = Runner::new(&parsed.events, &benign.addresses, &asn, &settings, clock)
-        .map_err(|e| e.to_string())?;
+    let mut runner =
+        Runner::new(&parsed.events, &benign.addresses, &asn, &settings, clock)
+            .map_err(|e| e.to_string())?;
     timed("rank (TCP 22)", t, "4 entity types, 30 days".to_string());
 
     let t = clock();
     while runner.step().map_err(|e| e.to_string())? {}
     let steps = runner.done_steps();
-    timed("train + test, walk-forward", t, format!("{steps} day pairs, 5-fold CV each"));
+    timed(
+        "train + test, walk-forward",
+        t,
+        format!("{steps} day pairs, 5-fold CV each"),
+    );
 
     let t = clock();
-    let (result, trained) = runner.finish(clock, 0.0).map_err(|e| e.to_string())?;
+    let (result, trained) =
+        runner.finish(clock, 0.0).map_err(|e| e.to_string())?;
     timed(
         "train last day + infer whole map",
         t,
@@ -86,7 +101,9 @@ pub fn sample_stages(
 
     let t = clock();
     let colors: Vec<[u8; 4]> = (0..=255u8)
-        .map(|i| result.map.ratio(i).map_or(palette::RESERVED, palette::ratio_color))
+        .map(|i| {
+            result.map.ratio(i).map_or(palette::RESERVED, palette::ratio_color)
+        })
         .collect();
     let pixels = crate::map::render_rgba(&colors, CurveOrder::FOUR, 1024);
     timed("draw 1024 px map buffer", t, format!("{} bytes RGBA", pixels.len()));
@@ -95,7 +112,11 @@ pub fn sample_stages(
 
 /// Times the four ranks over a whole event history (e.g. the 190-day
 /// marx set), every behaviour counted.
-pub fn rank_all(events: &[Event], asn: &AsnTable, clock: &dyn Fn() -> f64) -> StageRow {
+pub fn rank_all(
+    events: &[Event],
+    asn: &AsnTable,
+    clock: &dyn Fn() -> f64,
+) -> StageRow {
     let t = clock();
     let history = match HalfLife::new(3.0) {
         Ok(h) => RankHistory::build(events, asn, h),
@@ -141,7 +162,11 @@ pub fn synthetic_daily_sources(megabytes: usize) -> Vec<u8> {
 }
 
 /// Times parsing `bytes` as a file named `name`.
-pub fn parse_throughput(name: &str, bytes: &[u8], clock: &dyn Fn() -> f64) -> StageRow {
+pub fn parse_throughput(
+    name: &str,
+    bytes: &[u8],
+    clock: &dyn Fn() -> f64,
+) -> StageRow {
     let t = clock();
     let result = crate::ingest::parse_bytes(name, bytes);
     let millis = clock() - t;
@@ -162,7 +187,10 @@ pub fn format_stages(rows: &[StageRow]) -> String {
     let mut out = format!("{:<36} {:>10}  {}\n", "stage", "ms", "what");
     out.push_str(&format!("{:-<36} {:->10}  {:-<40}\n", "", "", ""));
     for r in rows {
-        out.push_str(&format!("{:<36} {:>10.1}  {}\n", r.stage, r.millis, r.note));
+        out.push_str(&format!(
+            "{:<36} {:>10.1}  {}\n",
+            r.stage, r.millis, r.note
+        ));
     }
     out
 }

@@ -49,7 +49,8 @@ pub fn walk_forward_svg(pairs: &[PairEval], metric: Metric) -> String {
     let first = pairs[0].test_day;
     let last = pairs[pairs.len() - 1].test_day;
     {
-        let root = SVGBackend::with_string(&mut svg, (640, 280)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (640, 280)).into_drawing_area();
         if draw_walk_forward(&root, pairs, metric, first, last).is_err() {
             log::warn!("walk-forward chart could not be drawn");
         }
@@ -79,7 +80,9 @@ fn draw_walk_forward(
         .light_line_style(RGBAColor(128, 128, 128, 0.15))
         .bold_line_style(RGBAColor(128, 128, 128, 0.35))
         .axis_style(RGBColor(128, 128, 128))
-        .label_style(("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)))
+        .label_style(
+            ("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)),
+        )
         .draw()?;
     let scorers = pairs[0].scored.len();
     for i in 0..scorers {
@@ -98,10 +101,16 @@ fn draw_walk_forward(
             .collect();
         let width = if i == 0 { 3 } else { 2 };
         chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(width)))?
+            .draw_series(LineSeries::new(
+                points.clone(),
+                color.stroke_width(width),
+            ))?
             .label(pairs[0].scored[i].name.clone())
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(3))
+                PathElement::new(
+                    vec![(x, y), (x + 16, y)],
+                    color.stroke_width(3),
+                )
             });
         chart.draw_series(
             points.iter().map(|&(x, y)| Circle::new((x, y), 2, color.filled())),
@@ -125,7 +134,8 @@ pub fn day_counts_svg(days: &[DayCount]) -> String {
         return svg;
     }
     {
-        let root = SVGBackend::with_string(&mut svg, (640, 180)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (640, 180)).into_drawing_area();
         if draw_day_counts(&root, days).is_err() {
             log::warn!("day-count chart could not be drawn");
         }
@@ -154,7 +164,9 @@ fn draw_day_counts(
         .y_desc("sources per day")
         .light_line_style(RGBAColor(128, 128, 128, 0.15))
         .axis_style(RGBColor(128, 128, 128))
-        .label_style(("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)))
+        .label_style(
+            ("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)),
+        )
         .draw()?;
     chart.draw_series(days.iter().map(|d| {
         Rectangle::new(
@@ -174,7 +186,8 @@ pub fn log_histogram_svg(title: &str, counts: &[u64]) -> String {
         return svg;
     }
     {
-        let root = SVGBackend::with_string(&mut svg, (300, 180)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (300, 180)).into_drawing_area();
         if draw_histogram(&root, title, counts).is_err() {
             log::warn!("histogram could not be drawn");
         }
@@ -189,13 +202,14 @@ fn draw_histogram(
 ) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&TRANSPARENT)?;
     let bins = counts.len() as f64;
-    let top = counts
-        .iter()
-        .map(|&c| ((c as f64) + 1.0).log10())
-        .fold(1.0, f64::max);
+    let top =
+        counts.iter().map(|&c| ((c as f64) + 1.0).log10()).fold(1.0, f64::max);
     let mut chart = ChartBuilder::on(root)
         .margin(6)
-        .caption(title, ("sans-serif", 13).into_font().color(&RGBColor(128, 128, 128)))
+        .caption(
+            title,
+            ("sans-serif", 13).into_font().color(&RGBColor(128, 128, 128)),
+        )
         .x_label_area_size(24)
         .y_label_area_size(36)
         .build_cartesian_2d(0.0..1.0f64, 0.0..top.ceil())?;
@@ -208,7 +222,9 @@ fn draw_histogram(
         .y_labels(4)
         .axis_style(RGBColor(128, 128, 128))
         .light_line_style(RGBAColor(128, 128, 128, 0.15))
-        .label_style(("sans-serif", 11).into_font().color(&RGBColor(128, 128, 128)))
+        .label_style(
+            ("sans-serif", 11).into_font().color(&RGBColor(128, 128, 128)),
+        )
         .draw()?;
     chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
         let x0 = i as f64 / bins;
@@ -228,7 +244,11 @@ mod tests {
     #[test]
     fn day_counts_draws_one_bar_per_day() {
         let days: Vec<DayCount> = (0..5)
-            .map(|i| DayCount { day: 100 + i, events: 10, sources: i as usize + 1 })
+            .map(|i| DayCount {
+                day: 100 + i,
+                events: 10,
+                sources: i as usize + 1,
+            })
             .collect();
         let svg = day_counts_svg(&days);
         assert!(svg.starts_with("<svg"));

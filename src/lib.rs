@@ -40,8 +40,8 @@
 
 pub mod asn;
 pub mod bench;
-pub mod chart;
 pub mod bogon;
+pub mod chart;
 pub mod eval;
 pub mod event;
 pub mod features;

@@ -369,9 +369,11 @@ impl<'a> Runner<'a> {
         timings.push(("train + test".to_string(), train_ms));
         let set = self.settings.feature_set;
         let t = clock();
-        let positives = self.by_day.get(&self.last).cloned().unwrap_or_default();
+        let positives =
+            self.by_day.get(&self.last).cloned().unwrap_or_default();
         let view = self.history.view(self.last);
-        let train = eval::rows(&view, self.asn, set, &positives, &self.split.train);
+        let train =
+            eval::rows(&view, self.asn, set, &positives, &self.split.train);
         let model = fit(&train, set, &self.settings.params)?;
         let map_day = self.last + 1;
         let map = map_grid(
@@ -459,7 +461,8 @@ fn evaluate_pair(
     let set = settings.feature_set;
     let empty = Vec::new();
     let positives = by_day.get(&day).unwrap_or(&empty);
-    let train = eval::rows(&history.view(day), asn, set, positives, &split.train);
+    let train =
+        eval::rows(&history.view(day), asn, set, positives, &split.train);
     let model = fit(&train, set, &settings.params)?;
     let cv_accuracy = if settings.cv_folds >= 2 {
         let cv = model::cross_validate(
@@ -530,10 +533,8 @@ pub fn map_grid(
     set: FeatureSet,
     level: Level,
 ) -> Result<Grid, RunError> {
-    let specials: Vec<(u32, u8)> = crate::bogon::SPECIAL_RANGES
-        .iter()
-        .map(|r| (r.net, r.len))
-        .collect();
+    let specials: Vec<(u32, u8)> =
+        crate::bogon::SPECIAL_RANGES.iter().map(|r| (r.net, r.len)).collect();
     let partition = Partition::new(
         &view.seen_ips(),
         &view.seen_24s(),

@@ -139,9 +139,8 @@ async fn handle(request: Request, file: Option<Blob>) {
         Request::Train(settings) => train(settings).await,
         Request::Zoom { level, layer, day } => zoom(level, layer, day),
         Request::ExportModel => {
-            let json = STATE.with_borrow(|s| {
-                s.trained.as_ref().map(|t| t.model.to_json())
-            });
+            let json = STATE
+                .with_borrow(|s| s.trained.as_ref().map(|t| t.model.to_json()));
             match json {
                 Some(text) => post(&Response::ModelJson(text)),
                 None => fail("export", "train a model first"),
@@ -229,11 +228,7 @@ async fn load_file(id: u32, name: &str, blob: Blob) {
         post(&Response::Progress {
             stage: format!("reading {name}"),
             fraction: (offset / size.max(1.0)) as f32,
-            detail: format!(
-                "{:.1} of {:.1} MB",
-                offset / 1e6,
-                size / 1e6
-            ),
+            detail: format!("{:.1} of {:.1} MB", offset / 1e6, size / 1e6),
         });
         if yield_now().await {
             post(&Response::Cancelled);
@@ -261,10 +256,13 @@ fn add_file(id: u32, parsed: Parsed) {
         return file_failed(
             id,
             &parsed.report.name,
-            format!("same content as {other}, already loaded: not counted twice"),
+            format!(
+                "same content as {other}, already loaded: not counted twice"
+            ),
         );
     }
-    let card = FileCard { id, report: parsed.report, events: parsed.events.len() };
+    let card =
+        FileCard { id, report: parsed.report, events: parsed.events.len() };
     STATE.with_borrow_mut(|s| {
         s.files.push(LoadedFile { card, events: parsed.events })
     });
@@ -281,7 +279,10 @@ async fn load_benign(name: &str, blob: Blob) {
     if list.addresses.is_empty() {
         return fail(
             "negatives",
-            format!("{name}: no IPv4 address found ({} lines skipped)", list.skipped_count),
+            format!(
+                "{name}: no IPv4 address found ({} lines skipped)",
+                list.skipped_count
+            ),
         );
     }
     STATE.with_borrow_mut(|s| {
@@ -301,7 +302,8 @@ fn all_events(state: &State) -> Vec<Event> {
 fn post_inventory() {
     let inventory = STATE.with_borrow(|s| {
         let events = all_events(s);
-        let mut counts: BTreeMap<(u8, u16), (u64, HashSet<u32>)> = BTreeMap::new();
+        let mut counts: BTreeMap<(u8, u16), (u64, HashSet<u32>)> =
+            BTreeMap::new();
         for e in &events {
             let entry = counts.entry((e.proto, e.port)).or_default();
             entry.0 += u64::from(e.weight);
@@ -354,9 +356,13 @@ async fn train(settings: RunSettings) {
         Ok(t) => t,
         Err(e) => return fail("ASN table", e),
     };
-    let (events, benign) = STATE.with_borrow(|s| (all_events(s), s.benign.clone()));
+    let (events, benign) =
+        STATE.with_borrow(|s| (all_events(s), s.benign.clone()));
     if events.is_empty() {
-        return fail("train", "load some data first (drop exports or try the sample)");
+        return fail(
+            "train",
+            "load some data first (drop exports or try the sample)",
+        );
     }
     post(&Response::Progress {
         stage: pipeline::Stage::Ranking.label().to_string(),
@@ -366,7 +372,8 @@ async fn train(settings: RunSettings) {
     if yield_now().await {
         return post(&Response::Cancelled);
     }
-    let mut runner = match Runner::new(&events, &benign, &asn, &settings, &now) {
+    let mut runner = match Runner::new(&events, &benign, &asn, &settings, &now)
+    {
         Ok(r) => r,
         Err(e) => return fail("train", e),
     };
@@ -421,12 +428,13 @@ fn zoom(level: Level, layer: MapLayer, day: Option<Day>) {
         }
         .map_err(|e| e.to_string())?;
         let observed = match day {
-            Some(d) => crate::map::observed_counts(level, trained.sources_on(d)),
+            Some(d) => {
+                crate::map::observed_counts(level, trained.sources_on(d))
+            }
             None => vec![0; 256],
         };
-        let owners = (0..=255u8)
-            .map(|i| owner(asn, level, i))
-            .collect::<Vec<_>>();
+        let owners =
+            (0..=255u8).map(|i| owner(asn, level, i)).collect::<Vec<_>>();
         Ok((grid, observed, owners))
     });
     match outcome {
@@ -455,8 +463,12 @@ fn owner(asn: &AsnTable, level: Level, cell: u8) -> String {
             let prefix = if len == 8 { "first address: " } else { "" };
             format!("{prefix}AS{a} {name}")
         }
-        (Some(a), _) => format!("AS{a} {} and others", asn.name(a).unwrap_or("")),
-        (None, Some(b)) => format!("AS{b} {} and others", asn.name(b).unwrap_or("")),
+        (Some(a), _) => {
+            format!("AS{a} {} and others", asn.name(a).unwrap_or(""))
+        }
+        (None, Some(b)) => {
+            format!("AS{b} {} and others", asn.name(b).unwrap_or(""))
+        }
         (None, None) => String::new(),
     }
 }

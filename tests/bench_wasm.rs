@@ -19,13 +19,22 @@ fn now() -> f64 {
 #[wasm_bindgen_test]
 #[ignore = "benchmark: scripts/bench.sh runs it"]
 fn stage_table_in_chromium() {
-    let sample = include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
+    let sample =
+        include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
     let benign = include_str!("../assets/sample/benign-top-sites.csv");
     let asn = include_bytes!("../assets/asn/asn-ipv4.bin");
-    let mut rows = lwrank::bench::sample_stages(sample, benign, asn, &now).unwrap();
+    let mut rows =
+        lwrank::bench::sample_stages(sample, benign, asn, &now).unwrap();
     let text = lwrank::bench::synthetic_daily_sources(50);
-    rows.push(lwrank::bench::parse_throughput("daily_sources (synthetic)", &text, &now));
-    console_log!("# lwrank wasm benchmark (Chromium)\n\n{}", lwrank::bench::format_stages(&rows));
+    rows.push(lwrank::bench::parse_throughput(
+        "daily_sources (synthetic)",
+        &text,
+        &now,
+    ));
+    console_log!(
+        "# lwrank wasm benchmark (Chromium)\n\n{}",
+        lwrank::bench::format_stages(&rows)
+    );
 }
 
 #[cfg(lwrank_svm_bench)]
@@ -35,6 +44,11 @@ fn svm_table_in_chromium() {
     let train = include_bytes!("../target/bench-svm/train_100k.csv.gz");
     let test = include_bytes!("../target/bench-svm/test_20k.csv.gz");
     let secs = || now() / 1000.0;
-    let rows = lwrank::model::bench::svm_benchmark(train, test, &secs, &[2000, 5000]).unwrap();
-    console_log!("# SVM on the shared set, wasm in Chromium\n\n{}", lwrank::model::bench::format_table(&rows));
+    let rows =
+        lwrank::model::bench::svm_benchmark(train, test, &secs, &[2000, 5000])
+            .unwrap();
+    console_log!(
+        "# SVM on the shared set, wasm in Chromium\n\n{}",
+        lwrank::model::bench::format_table(&rows)
+    );
 }

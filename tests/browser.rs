@@ -22,7 +22,8 @@ fn hilbert_fixed_points_hold_in_wasm() {
 
 #[wasm_bindgen_test]
 fn sample_parses_in_wasm() {
-    let bytes = include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
+    let bytes =
+        include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
     let parsed = lwrank::ingest::parse_bytes("sample.csv.gz", bytes).unwrap();
     assert_eq!(parsed.report.first_day, day_from_ymd(2013, 6, 21));
     assert_eq!(parsed.report.last_day, day_from_ymd(2013, 7, 20));

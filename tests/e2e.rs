@@ -49,11 +49,19 @@ async fn serve(dir: PathBuf) -> String {
                 let req = String::from_utf8_lossy(&buf[..n]);
                 let path = req.split_whitespace().nth(1).unwrap_or("/");
                 let path = path.split('?').next().unwrap_or("/");
-                let rel = if path == "/" { "index.html" } else { path.trim_start_matches('/') };
+                let rel = if path == "/" {
+                    "index.html"
+                } else {
+                    path.trim_start_matches('/')
+                };
                 let file = dir.join(rel);
                 let ok = !rel.contains("..") && file.is_file();
                 let (status, body, kind) = if ok {
-                    ("200 OK", std::fs::read(&file).unwrap_or_default(), mime(&file))
+                    (
+                        "200 OK",
+                        std::fs::read(&file).unwrap_or_default(),
+                        mime(&file),
+                    )
                 } else {
                     ("404 Not Found", b"not found".to_vec(), "text/plain")
                 };
@@ -128,12 +136,21 @@ fn capabilities(profile: &Path) -> serde_json::Map<String, serde_json::Value> {
 
 /// What the native pipeline says the page must show.
 fn expected_rows() -> Vec<Vec<String>> {
-    let sample = std::fs::read(root().join("assets/sample/marx-2013-06-21_to_07-20.csv.gz")).unwrap();
+    let sample = std::fs::read(
+        root().join("assets/sample/marx-2013-06-21_to_07-20.csv.gz"),
+    )
+    .unwrap();
     let parsed = lwrank::ingest::parse_bytes("sample", &sample).unwrap();
     let benign = lwrank::sample::parse_benign(
-        &std::fs::read_to_string(root().join("assets/sample/benign-top-sites.csv")).unwrap(),
+        &std::fs::read_to_string(
+            root().join("assets/sample/benign-top-sites.csv"),
+        )
+        .unwrap(),
     );
-    let asn = AsnTable::from_packed(&std::fs::read(root().join("assets/asn/asn-ipv4.bin")).unwrap()).unwrap();
+    let asn = AsnTable::from_packed(
+        &std::fs::read(root().join("assets/asn/asn-ipv4.bin")).unwrap(),
+    )
+    .unwrap();
     let (result, _) = pipeline::run(
         &parsed.events,
         &benign.addresses,
@@ -148,8 +165,16 @@ fn expected_rows() -> Vec<Vec<String>> {
         .iter()
         .map(|p| {
             let c = p.confusion;
-            let pct = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{:.1} %", v * 100.0));
-            vec![p.name.clone(), pct(c.accuracy()), pct(c.tpr()), pct(c.tnr()), pct(c.precision())]
+            let pct = |v: Option<f64>| {
+                v.map_or("–".to_string(), |v| format!("{:.1} %", v * 100.0))
+            };
+            vec![
+                p.name.clone(),
+                pct(c.accuracy()),
+                pct(c.tpr()),
+                pct(c.tnr()),
+                pct(c.precision()),
+            ]
         })
         .collect()
 }
@@ -162,10 +187,14 @@ fn percent(text: &str) -> Option<f64> {
 #[ignore = "needs dist/ (trunk build --release) and chromium: scripts/test.sh runs it"]
 async fn sample_trains_and_the_map_shows() {
     let dist = root().join("dist");
-    assert!(dist.join("index.html").is_file(), "run `trunk build --release` first");
+    assert!(
+        dist.join("index.html").is_file(),
+        "run `trunk build --release` first"
+    );
     let url = serve(dist).await;
     let driver = Driver::start();
-    let profile = std::env::temp_dir().join(format!("lwrank-e2e-{}", std::process::id()));
+    let profile =
+        std::env::temp_dir().join(format!("lwrank-e2e-{}", std::process::id()));
     let client = ClientBuilder::native()
         .capabilities(capabilities(&profile))
         .connect(&format!("http://127.0.0.1:{}", driver.port))
@@ -179,8 +208,15 @@ async fn sample_trains_and_the_map_shows() {
     assert!(hint.text().await.unwrap().contains("Try the sample"));
 
     // Load the sample: a card with the detected format and 30 days.
-    client.find(Locator::Css("#try-sample")).await.unwrap().click().await.unwrap();
-    let card = wait(60).for_element(Locator::Css(".card.loaded")).await.unwrap();
+    client
+        .find(Locator::Css("#try-sample"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let card =
+        wait(60).for_element(Locator::Css(".card.loaded")).await.unwrap();
     let card_text = card.text().await.unwrap();
     assert!(card_text.contains("2013-06-21 to 2013-07-20"), "{card_text}");
     let behaviour = client.find(Locator::Css("#behaviour")).await.unwrap();
@@ -188,7 +224,10 @@ async fn sample_trains_and_the_map_shows() {
         .execute("return document.querySelector('#behaviour').selectedOptions[0].textContent", vec![])
         .await
         .unwrap();
-    assert!(selected.as_str().unwrap_or("").starts_with("TCP 22 ("), "{selected}");
+    assert!(
+        selected.as_str().unwrap_or("").starts_with("TCP 22 ("),
+        "{selected}"
+    );
     drop(behaviour);
 
     // Train in the worker: progress shows, then the figures replace it.
@@ -211,14 +250,24 @@ async fn sample_trains_and_the_map_shows() {
         // wasm and native may round a cosine differently: allow half a point.
         for col in 1..5 {
             match (percent(&s[col]), percent(&e[col])) {
-                (Some(a), Some(b)) => assert!((a - b).abs() <= 0.5, "{}: col {col}: page {a} vs native {b}", s[0]),
+                (Some(a), Some(b)) => assert!(
+                    (a - b).abs() <= 0.5,
+                    "{}: col {col}: page {a} vs native {b}",
+                    s[0]
+                ),
                 _ => assert_eq!(s[col], e[col]),
             }
         }
     }
     let model_tpr = percent(&shown[0][2]).unwrap();
     assert!(model_tpr > 20.0, "model TPR {model_tpr}");
-    let cv = client.find(Locator::Css("#cv-accuracy")).await.unwrap().text().await.unwrap();
+    let cv = client
+        .find(Locator::Css("#cv-accuracy"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(percent(&cv).unwrap() > 70.0, "cv accuracy {cv}");
 
     // The map is drawn: many distinct colours on the canvas.
@@ -233,7 +282,10 @@ async fn sample_trains_and_the_map_shows() {
         )
         .await
         .unwrap();
-    assert!(colours.as_u64().unwrap() >= 8, "distinct colours on the map: {colours}");
+    assert!(
+        colours.as_u64().unwrap() >= 8,
+        "distinct colours on the map: {colours}"
+    );
 
     // Hover 61/8 (column 1, row 6 of the curve) and read the tooltip.
     let point = "const c = document.getElementById('map'); const r = c.getBoundingClientRect(); \
@@ -260,12 +312,27 @@ async fn sample_trains_and_the_map_shows() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let crumb = client.find(Locator::Css(".breadcrumb")).await.unwrap().text().await.unwrap();
-        let status = client.find(Locator::Css(".map-actions")).await.unwrap().text().await.unwrap();
+        let crumb = client
+            .find(Locator::Css(".breadcrumb"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let status = client
+            .find(Locator::Css(".map-actions"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if crumb.contains("61/8") && status.contains("segments") {
             break;
         }
-        assert!(Instant::now() < deadline, "zoom did not happen: {crumb} / {status}");
+        assert!(
+            Instant::now() < deadline,
+            "zoom did not happen: {crumb} / {status}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let zoom_tip = client

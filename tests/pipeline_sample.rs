@@ -8,7 +8,8 @@ use lwrank::model::metrics::LrPlus;
 use lwrank::pipeline::{self, RunSettings};
 
 fn load() -> (Vec<lwrank::event::Event>, Vec<u32>, AsnTable) {
-    let sample = include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
+    let sample =
+        include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
     let parsed = lwrank::ingest::parse_bytes("sample", sample).unwrap();
     let benign = lwrank::sample::parse_benign(include_str!(
         "../assets/sample/benign-top-sites.csv"
@@ -23,11 +24,15 @@ fn load() -> (Vec<lwrank::event::Event>, Vec<u32>, AsnTable) {
 fn sample_tcp22_walk_forward() {
     let (events, benign, asn) = load();
     let settings = RunSettings::default();
-    let (result, trained) =
-        pipeline::run(&events, &benign, &asn, &settings, &|| 0.0, &mut |_, _| {
-            true
-        })
-        .unwrap();
+    let (result, trained) = pipeline::run(
+        &events,
+        &benign,
+        &asn,
+        &settings,
+        &|| 0.0,
+        &mut |_, _| true,
+    )
+    .unwrap();
 
     // 30 days, the first has no history and the last no next day.
     assert_eq!(result.days.len(), 30);
@@ -87,9 +92,14 @@ fn same_seed_same_figures() {
         ..RunSettings::default()
     };
     let run = || {
-        pipeline::run(&events, &benign, &asn, &settings, &|| 0.0, &mut |_, _| {
-            true
-        })
+        pipeline::run(
+            &events,
+            &benign,
+            &asn,
+            &settings,
+            &|| 0.0,
+            &mut |_, _| true,
+        )
         .unwrap()
         .0
     };

@@ -17,10 +17,15 @@ fn main() {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared"));
-    let read = |p: PathBuf| std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()));
+    let read = |p: PathBuf| {
+        std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))
+    };
 
-    let sample = read(root.join("assets/sample/marx-2013-06-21_to_07-20.csv.gz"));
-    let benign = std::fs::read_to_string(root.join("assets/sample/benign-top-sites.csv"));
+    let sample =
+        read(root.join("assets/sample/marx-2013-06-21_to_07-20.csv.gz"));
+    let benign = std::fs::read_to_string(
+        root.join("assets/sample/benign-top-sites.csv"),
+    );
     let asn = read(root.join("assets/asn/asn-ipv4.bin"));
     let (Ok(sample), Ok(benign), Ok(asn_bytes)) = (sample, benign, asn) else {
         eprintln!("lwrank-bench: the bundled assets are missing");
@@ -28,20 +33,29 @@ fn main() {
     };
 
     println!("# lwrank native benchmark (release build, one thread)\n");
-    let mut rows = match bench::sample_stages(&sample, &benign, &asn_bytes, &clock) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("lwrank-bench: {e}");
-            std::process::exit(1);
-        }
-    };
+    let mut rows =
+        match bench::sample_stages(&sample, &benign, &asn_bytes, &clock) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("lwrank-bench: {e}");
+                std::process::exit(1);
+            }
+        };
 
     let text = bench::synthetic_daily_sources(100);
-    rows.push(bench::parse_throughput("daily_sources (synthetic)", &text, &clock));
+    rows.push(bench::parse_throughput(
+        "daily_sources (synthetic)",
+        &text,
+        &clock,
+    ));
 
     let marx = shared.join("data/real/aws-honeypot-marx-2013/marx.csv.gz");
     if let Ok(bytes) = std::fs::read(&marx) {
-        rows.push(bench::parse_throughput("marx 190 days (gzip)", &bytes, &clock));
+        rows.push(bench::parse_throughput(
+            "marx 190 days (gzip)",
+            &bytes,
+            &clock,
+        ));
         if let (Ok(parsed), Ok(asn)) = (
             lwrank::ingest::parse_bytes("marx", &bytes),
             lwrank::asn::AsnTable::from_packed(&asn_bytes),
@@ -60,10 +74,18 @@ fn main() {
     ) {
         (Ok(train), Ok(test)) => {
             let secs = move || start.elapsed().as_secs_f64();
-            match lwrank::model::bench::svm_benchmark(&train, &test, &secs, &[2000, 5000]) {
+            match lwrank::model::bench::svm_benchmark(
+                &train,
+                &test,
+                &secs,
+                &[2000, 5000],
+            ) {
                 Ok(measured) => {
                     println!("# SVM on the shared 100k/20k set\n");
-                    println!("{}", lwrank::model::bench::format_table(&measured));
+                    println!(
+                        "{}",
+                        lwrank::model::bench::format_table(&measured)
+                    );
                 }
                 Err(e) => eprintln!("svm benchmark failed: {e}"),
             }

@@ -44,7 +44,16 @@ pub enum MapError {
 }
 
 /// Which 256 cells the map shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Level {
     /// The whole Internet, one cell per /8.
     Internet,

@@ -28,21 +28,25 @@ pub fn start(state: AppState) {
             return;
         }
     };
-    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let Some(text) = ev.data().as_string() else {
-            return;
-        };
-        match serde_json::from_str::<Response>(&text) {
-            Ok(response) => receive(state, response),
-            Err(e) => log::error!("bad worker message: {e}"),
-        }
-    });
+    let handler =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let Some(text) = ev.data().as_string() else {
+                return;
+            };
+            match serde_json::from_str::<Response>(&text) {
+                Ok(response) => receive(state, response),
+                Err(e) => log::error!("bad worker message: {e}"),
+            }
+        });
     worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(
         move |ev: web_sys::ErrorEvent| {
             state.progress.set(None);
-            state.problem("worker", format!("the worker failed: {}", ev.message()));
+            state.problem(
+                "worker",
+                format!("the worker failed: {}", ev.message()),
+            );
         },
     );
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -128,7 +132,11 @@ fn receive(state: AppState, response: Response) {
         }
         Response::ModelJson(text) => {
             state.progress.set(None);
-            super::results::download("lwrank-model.json", "application/json", &text);
+            super::results::download(
+                "lwrank-model.json",
+                "application/json",
+                &text,
+            );
         }
         Response::Cancelled => state.progress.set(None),
         Response::Failed { context, message } => {

@@ -8,8 +8,13 @@ use super::{AppState, MapLayer};
 use crate::event::format_day;
 use crate::hilbert::{index_of, CurveOrder};
 use crate::ip::format_ipv4;
-use crate::map::palette::{self, count_color, ratio_color, viridis, EMPTY, RESERVED};
-use crate::map::{cell_at, cell_rect, outcomes, reserved_label, reserved_partial, Grid, Level, Outcome};
+use crate::map::palette::{
+    self, count_color, ratio_color, viridis, EMPTY, RESERVED,
+};
+use crate::map::{
+    cell_at, cell_rect, outcomes, reserved_label, reserved_partial, Grid,
+    Level, Outcome,
+};
 use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -37,25 +42,37 @@ pub fn MapView() -> impl IntoView {
         };
         state.grid.with(|grid| {
             state.observed.with(|observed| {
-                let colors = cell_colors(grid.as_ref(), layer, observed.as_ref().map(|o| &o.1), level);
-                draw_map(&el, &colors, grid.as_ref().map_or(level, |g| g.level), focus);
+                let colors = cell_colors(
+                    grid.as_ref(),
+                    layer,
+                    observed.as_ref().map(|o| &o.1),
+                    level,
+                );
+                draw_map(
+                    &el,
+                    &colors,
+                    grid.as_ref().map_or(level, |g| g.level),
+                    focus,
+                );
             })
         });
     });
 
     // Redraw sharp after a resize.
     let resize = leptos::ev::resize;
-    let handle = window_event_listener(resize, move |_| set_resized.update(|n| *n += 1));
+    let handle =
+        window_event_listener(resize, move |_| set_resized.update(|n| *n += 1));
     on_cleanup(move || handle.remove());
 
-    let cell_under = move |ev: &leptos::ev::MouseEvent| -> Option<(u8, f64, f64)> {
-        let el = canvas.get_untracked()?;
-        let w = f64::from(el.client_width().max(1));
-        let h = f64::from(el.client_height().max(1));
-        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-        let level = state.level.get_untracked();
-        Some((cell_at(level, x / w, y / h), x, y))
-    };
+    let cell_under =
+        move |ev: &leptos::ev::MouseEvent| -> Option<(u8, f64, f64)> {
+            let el = canvas.get_untracked()?;
+            let w = f64::from(el.client_width().max(1));
+            let h = f64::from(el.client_height().max(1));
+            let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+            let level = state.level.get_untracked();
+            Some((cell_at(level, x / w, y / h), x, y))
+        };
     let zoom_in = move |cell: u8| {
         let next = match state.level.get_untracked() {
             Level::Internet => Some(Level::Slash8(cell)),
@@ -100,7 +117,11 @@ pub fn MapView() -> impl IntoView {
             // Show the tooltip of the focused cell, as hover would.
             if let Some(el) = canvas.get_untracked() {
                 let side = f64::from(el.client_width()) / 16.0;
-                set_hover.set(Some((cell, (f64::from(x) + 0.8) * side, (f64::from(y) + 0.8) * side)));
+                set_hover.set(Some((
+                    cell,
+                    (f64::from(x) + 0.8) * side,
+                    (f64::from(y) + 0.8) * side,
+                )));
             }
         }
     };
@@ -334,7 +355,13 @@ fn cell_colors(
     let Some(grid) = grid else {
         // First visit: reserved blocks drawn and labelled, the rest empty.
         return (0..=255u8)
-            .map(|i| if reserved_label(level, i).is_some() { RESERVED } else { EMPTY })
+            .map(|i| {
+                if reserved_label(level, i).is_some() {
+                    RESERVED
+                } else {
+                    EMPTY
+                }
+            })
             .collect();
     };
     match (layer, observed) {
@@ -352,10 +379,12 @@ fn cell_colors(
                 })
                 .collect()
         }
-        (MapLayer::PredictedVsActual, Some(counts)) => outcomes(grid, counts, HIGH_RATIO)
-            .into_iter()
-            .map(Outcome::color)
-            .collect(),
+        (MapLayer::PredictedVsActual, Some(counts)) => {
+            outcomes(grid, counts, HIGH_RATIO)
+                .into_iter()
+                .map(Outcome::color)
+                .collect()
+        }
         _ => (0..=255u8)
             .map(|i| grid.ratio(i).map_or(RESERVED, ratio_color))
             .collect(),
@@ -367,8 +396,14 @@ fn context_2d(el: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
 }
 
 /// Draws the cells, their labels and the keyboard focus.
-fn draw_map(el: &HtmlCanvasElement, colors: &[[u8; 4]], level: Level, focus: u8) {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+fn draw_map(
+    el: &HtmlCanvasElement,
+    colors: &[[u8; 4]],
+    level: Level,
+    focus: u8,
+) {
+    let dpr =
+        web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let css = el.client_width().max(64) as f64;
     let px = ((css * dpr).round() as u32 / 16).max(4) * 16;
     if el.width() != px {
@@ -379,7 +414,8 @@ fn draw_map(el: &HtmlCanvasElement, colors: &[[u8; 4]], level: Level, focus: u8)
         return;
     };
     let pixels = crate::map::render_rgba(colors, CurveOrder::FOUR, px);
-    match ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), px, px) {
+    match ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), px, px)
+    {
         Ok(image) => {
             let _ = ctx.put_image_data(&image, 0.0, 0.0);
         }
@@ -392,18 +428,33 @@ fn draw_map(el: &HtmlCanvasElement, colors: &[[u8; 4]], level: Level, focus: u8)
     ctx.set_text_baseline("middle");
     for i in 0..=255u8 {
         let (x, y) = cell_rect(i);
-        let (cx, cy) = ((f64::from(x) + 0.5) * side, (f64::from(y) + 0.5) * side);
+        let (cx, cy) =
+            ((f64::from(x) + 0.5) * side, (f64::from(y) + 0.5) * side);
         let c = colors.get(usize::from(i)).copied().unwrap_or(EMPTY);
-        let ink = if palette::relative_luminance(c) > 0.35 { "#111" } else { "#f4f4f4" };
+        let ink = if palette::relative_luminance(c) > 0.35 {
+            "#111"
+        } else {
+            "#f4f4f4"
+        };
         ctx.set_fill_style_str(ink);
         ctx.set_font(&format!("{}px sans-serif", (side * 0.3).round()));
-        let reserved = reserved_label(level, i).or_else(|| reserved_partial(level, i));
+        let reserved =
+            reserved_label(level, i).or_else(|| reserved_partial(level, i));
         let label_y = if reserved.is_some() { cy - side * 0.14 } else { cy };
         let _ = ctx.fill_text(&octet_label(level, i), cx, label_y);
         if let Some(name) = reserved {
             ctx.set_font(&format!("{}px sans-serif", (side * 0.17).round()));
-            let mark = if reserved_label(level, i).is_some() { name.to_string() } else { format!("*{name}") };
-            let _ = ctx.fill_text_with_max_width(&mark, cx, cy + side * 0.22, side * 0.95);
+            let mark = if reserved_label(level, i).is_some() {
+                name.to_string()
+            } else {
+                format!("*{name}")
+            };
+            let _ = ctx.fill_text_with_max_width(
+                &mark,
+                cx,
+                cy + side * 0.22,
+                side * 0.95,
+            );
         }
     }
 
@@ -411,7 +462,12 @@ fn draw_map(el: &HtmlCanvasElement, colors: &[[u8; 4]], level: Level, focus: u8)
     let (x, y) = cell_rect(focus);
     ctx.set_stroke_style_str("#ff2d95");
     ctx.set_line_width((dpr * 2.0).max(2.0));
-    ctx.stroke_rect(f64::from(x) * side + 1.0, f64::from(y) * side + 1.0, side - 2.0, side - 2.0);
+    ctx.stroke_rect(
+        f64::from(x) * side + 1.0,
+        f64::from(y) * side + 1.0,
+        side - 2.0,
+        side - 2.0,
+    );
 }
 
 /// The octet a cell adds to its level's prefix.
@@ -434,7 +490,9 @@ fn tooltip_lines(state: &AppState, cell: u8) -> Vec<String> {
     } else if let Some(name) = reserved_partial(level, cell) {
         lines.push(format!("partly reserved: {name}"));
     }
-    if let Some(owner) = state.owners.with(|o| o.get(usize::from(cell)).cloned()) {
+    if let Some(owner) =
+        state.owners.with(|o| o.get(usize::from(cell)).cloned())
+    {
         if !owner.is_empty() {
             lines.push(owner);
         }
@@ -489,14 +547,24 @@ fn export_png(state: &AppState, map: &HtmlCanvasElement) {
     let title = state.result.with_untracked(|r| {
         r.as_ref().map(|r| {
             let what = match state.layer.get_untracked() {
-                MapLayer::Predicted => format!("predicted likelihood on {}", format_day(r.map_day)),
+                MapLayer::Predicted => {
+                    format!("predicted likelihood on {}", format_day(r.map_day))
+                }
                 MapLayer::Observed => format!(
                     "blocked sources on {}",
-                    state.day.get_untracked().map(format_day).unwrap_or_default()
+                    state
+                        .day
+                        .get_untracked()
+                        .map(format_day)
+                        .unwrap_or_default()
                 ),
                 MapLayer::PredictedVsActual => format!(
                     "predicted vs actual on {}",
-                    state.day.get_untracked().map(format_day).unwrap_or_default()
+                    state
+                        .day
+                        .get_untracked()
+                        .map(format_day)
+                        .unwrap_or_default()
                 ),
             };
             format!(
@@ -521,13 +589,22 @@ fn export_png(state: &AppState, map: &HtmlCanvasElement) {
         let t = f64::from(i) / f64::from(steps);
         let c = viridis(t);
         ctx.set_fill_style_str(&format!("rgb({},{},{})", c[0], c[1], c[2]));
-        ctx.fill_rect(20.0 * scale + t * bar_w, y0, bar_w / f64::from(steps) + 1.0, 20.0 * scale);
+        ctx.fill_rect(
+            20.0 * scale + t * bar_w,
+            y0,
+            bar_w / f64::from(steps) + 1.0,
+            20.0 * scale,
+        );
     }
     ctx.set_fill_style_str("#111111");
     ctx.set_font(&format!("{}px sans-serif", (14.0 * scale).round()));
     ctx.set_text_align("center");
     for t in palette::legend_ticks() {
-        let _ = ctx.fill_text(t.label, 20.0 * scale + t.position * bar_w, y0 + 34.0 * scale);
+        let _ = ctx.fill_text(
+            t.label,
+            20.0 * scale + t.position * bar_w,
+            y0 + 34.0 * scale,
+        );
     }
     ctx.set_text_align("left");
     let _ = ctx.fill_text(

@@ -50,7 +50,8 @@ fn DropZone() -> impl IntoView {
         load_files(state, ev.data_transfer().and_then(|d| d.files()));
     };
     let on_pick = move |ev: leptos::ev::Event| {
-        let target = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        let target =
+            ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
         if let Some(el) = target {
             load_files(state, el.files());
             el.set_value("");
@@ -271,15 +272,18 @@ fn Settings() -> impl IntoView {
     };
     let on_behaviour = move |ev: leptos::ev::Event| {
         let idx: usize = event_target_value(&ev).parse().unwrap_or(0);
-        let pick = state
-            .inventory
-            .with_untracked(|inv| inv.behaviours.get(idx).map(|b| b.behaviour.clone()));
+        let pick = state.inventory.with_untracked(|inv| {
+            inv.behaviours.get(idx).map(|b| b.behaviour.clone())
+        });
         state.behaviour.set(pick);
     };
     let benign_input = NodeRef::<leptos::html::Input>::new();
     let on_benign = move |ev: leptos::ev::Event| {
-        let target = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
-        if let Some(file) = target.as_ref().and_then(|el| el.files()).and_then(|f| f.get(0)) {
+        let target =
+            ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        if let Some(file) =
+            target.as_ref().and_then(|el| el.files()).and_then(|f| f.get(0))
+        {
             send(&Request::LoadBenign { name: file.name() }, Some(&file));
         }
     };
