@@ -33,7 +33,7 @@ macro_rules! say {
         #[cfg(target_arch = "wasm32")]
         wasm_bindgen_test::console_log!($($t)*);
         #[cfg(not(target_arch = "wasm32"))]
-        say!($($t)*);
+        println!($($t)*);
     }};
 }
 
@@ -47,8 +47,10 @@ fn map_infer_benchmark() {
     cuts.dedup();
     let asn: Vec<(u32, u32, u32)> = cuts
         .windows(2)
-        .filter(|_| rng.random_bool(0.86))
-        .map(|w| (w[0], w[1] - 1, rng.random_range(1..75_000)))
+        .filter_map(|w| {
+            let asn = rng.random_range(1..75_000);
+            rng.random_bool(0.86).then_some((w[0], w[1] - 1, asn))
+        })
         .collect();
     let mut s16: Vec<u32> =
         (0..5_000).map(|_| rng.random_range(0..65_536)).collect();
