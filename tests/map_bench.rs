@@ -85,16 +85,26 @@ fn map_infer_benchmark() {
         out.push(look(&s16, a >> 16));
         out.push(p.asn_of(a).map_or(0.0, |n| (n % 1000) as f32 / 1000.0));
     };
+    // Random-feature model shape: 256 cosines of a projection per row.
+    let w: Vec<f64> =
+        (0..256 * 4).map(|k| (f64::from(k) * 0.37).sin()).collect();
+    let predict_ms = std::cell::Cell::new(0.0);
     let mut predict = |x: &[f32], n: usize| {
-        x.chunks(n)
+        let t = now_ms();
+        let p: Vec<f64> = x
+            .chunks(n)
             .map(|r| {
                 let mut z = 0.0f64;
-                for k in 0..256 {
-                    z += (f64::from(r[k % n]) * (k as f64 * 0.37).sin()).cos();
+                for wk in w.chunks(n).take(256) {
+                    let dot: f64 =
+                        r.iter().zip(wk).map(|(&v, &c)| f64::from(v) * c).sum();
+                    z += (dot + 0.5).cos();
                 }
                 1.0 / (1.0 + (-z / 256.0).exp())
             })
-            .collect()
+            .collect();
+        predict_ms.set(now_ms() - t);
+        p
     };
 
     say!(
@@ -102,8 +112,8 @@ fn map_infer_benchmark() {
         asn.len(),
         p.len()
     );
-    say!("| level | segments | distinct vectors | ms |");
-    say!("|---|---|---|---|");
+    say!("| level | segments | distinct vectors | total ms | predict ms |");
+    say!("|---|---|---|---|---|");
     let busy = s16[2500];
     let (a, b) = ((busy >> 8) as u8, busy as u8);
     for level in [Level::Internet, Level::Slash8(a), Level::Slash16(a, b)] {
@@ -111,9 +121,10 @@ fn map_infer_benchmark() {
         let g = infer(&p, level, &mut feat, &mut predict).unwrap();
         let ms = now_ms() - t;
         say!(
-            "| {level:?} | {} | {} | {ms:.1} |",
+            "| {level:?} | {} | {} | {ms:.1} | {:.1} |",
             g.segments,
-            g.distinct_vectors
+            g.distinct_vectors,
+            predict_ms.get()
         );
         assert!(g.base_rate > 0.0);
     }
