@@ -119,14 +119,23 @@ fn dshield_feeds() {
             Format::DailySources,
             (9, 5, 4, 3),
             ("2016-08-29", "2016-08-29"),
-            &[("IPv6 source", 1), ("malformed IP", 1), ("missing field", 1), ("bad port", 1)]
+            &[
+                ("IPv6 source", 1),
+                ("malformed IP", 1),
+                ("missing field", 1),
+                ("bad port", 1)
+            ]
         )
     );
     // The two port-23 lines of 061.177.172.013 merge: 412 + 8.
     let e = p.events.iter().find(|e| e.port == 23).unwrap();
-    assert_eq!((lwrank::ip::format_ipv4(e.src), e.weight), ("61.177.172.13".into(), 420));
+    assert_eq!(
+        (lwrank::ip::format_ipv4(e.src), e.weight),
+        ("61.177.172.13".into(), 420)
+    );
     assert!(p.events.iter().any(|e| e.src == 0x0A00_0001 && e.proto == 17));
-    let bad = &p.report.skipped.iter().find(|g| g.reason == "bad port").unwrap();
+    let bad =
+        &p.report.skipped.iter().find(|g| g.reason == "bad port").unwrap();
     assert_eq!(bad.examples[0].0, 12);
 
     let p = parse("block-2016.txt", opts(None));
@@ -140,7 +149,10 @@ fn dshield_feeds() {
         )
     );
     assert!(p.events.iter().all(|e| e.prefix_len == 24));
-    assert_eq!(p.events.iter().map(|e| e.weight).sum::<u32>(), 6286 + 1200 + 800);
+    assert_eq!(
+        p.events.iter().map(|e| e.weight).sum::<u32>(),
+        6286 + 1200 + 800
+    );
 }
 
 #[test]
@@ -148,13 +160,23 @@ fn firehol_lists() {
     let p = parse("dshield-2017-08-13T005000Z.netset", opts(None));
     assert_eq!(
         summary(&p),
-        expect(Format::FireholList, (19, 19, 19, 19), ("2017-08-13", "2017-08-13"), &[])
+        expect(
+            Format::FireholList,
+            (19, 19, 19, 19),
+            ("2017-08-13", "2017-08-13"),
+            &[]
+        )
     );
     assert_eq!(p.events.iter().filter(|e| e.prefix_len == 23).count(), 1);
     let p = parse("dshield_top_1000-2017-08-14T042003Z.ipset", opts(None));
     assert_eq!(
         summary(&p),
-        expect(Format::FireholList, (870, 870, 870, 870), ("2017-08-14", "2017-08-14"), &[])
+        expect(
+            Format::FireholList,
+            (870, 870, 870, 870),
+            ("2017-08-14", "2017-08-14"),
+            &[]
+        )
     );
     // Without the header the date comes from the file name.
     let body: Vec<u8> = read("dshield_top_1000-2017-08-14T042003Z.ipset")
@@ -173,10 +195,16 @@ fn marx_excerpt() {
     let p = parse("marx-excerpt.csv", opts(None));
     assert_eq!(
         summary(&p),
-        expect(Format::MarxCsv, (200, 200, 111, 103), ("2013-03-03", "2013-03-04"), &[])
+        expect(
+            Format::MarxCsv,
+            (200, 200, 111, 103),
+            ("2013-03-03", "2013-03-04"),
+            &[]
+        )
     );
     // ICMP rows have no port; the private DHCP source is kept for later.
-    let icmp: u32 = p.events.iter().filter(|e| e.proto == 1).map(|e| e.weight).sum();
+    let icmp: u32 =
+        p.events.iter().filter(|e| e.proto == 1).map(|e| e.weight).sum();
     assert_eq!(icmp, 8);
     assert!(p.events.iter().filter(|e| e.proto == 1).all(|e| e.port == 0));
     assert!(p.events.iter().any(|e| e.src == 176_362_647 && e.port == 68));
@@ -191,15 +219,26 @@ fn honeypot_logs() {
             Format::Iptables,
             (8, 4, 3, 3),
             ("2023-11-05", "2023-11-06"),
-            &[("IPv6 source", 1), ("malformed IP", 1), ("missing field", 1), ("bad date", 1)]
+            &[
+                ("IPv6 source", 1),
+                ("malformed IP", 1),
+                ("missing field", 1),
+                ("bad date", 1)
+            ]
         )
     );
     let p = parse("syslog-kern.log", opts(Some((2023, 1, 1))));
     assert_eq!(
         summary(&p),
-        expect(Format::Iptables, (3, 2, 2, 2), ("2023-11-05", "2023-11-06"), &[("bad date", 1)])
+        expect(
+            Format::Iptables,
+            (3, 2, 2, 2),
+            ("2023-11-05", "2023-11-06"),
+            &[("bad date", 1)]
+        )
     );
-    let err = parse_bytes("syslog-kern.log", &read("syslog-kern.log")).unwrap_err();
+    let err =
+        parse_bytes("syslog-kern.log", &read("syslog-kern.log")).unwrap_err();
     assert!(matches!(err, IngestError::MissingDate { .. }), "{err}");
 
     let p = parse("sensor-upload.json", opts(None));
@@ -242,20 +281,38 @@ fn isc_api_outputs() {
     let p = parse("isc-topips.json", opts(None));
     assert_eq!(
         summary(&p),
-        expect(Format::IscJson, (3, 2, 2, 2), ("2017-08-13", "2017-08-13"), &[("malformed IP", 1)])
+        expect(
+            Format::IscJson,
+            (3, 2, 2, 2),
+            ("2017-08-13", "2017-08-13"),
+            &[("malformed IP", 1)]
+        )
     );
     let p = parse("isc-ip.json", opts(None));
     assert_eq!(
         summary(&p),
-        expect(Format::IscJson, (1, 1, 1, 1), ("2017-08-14", "2017-08-14"), &[])
+        expect(
+            Format::IscJson,
+            (1, 1, 1, 1),
+            ("2017-08-14", "2017-08-14"),
+            &[]
+        )
     );
     assert_eq!(p.events[0].weight, 12);
     let p = parse("isc-ip-clean.json", opts(Some((2017, 8, 15))));
-    assert_eq!(summary(&p), expect(Format::IscJson, (1, 0, 0, 0), ("", ""), &[("no reports", 1)]));
+    assert_eq!(
+        summary(&p),
+        expect(Format::IscJson, (1, 0, 0, 0), ("", ""), &[("no reports", 1)])
+    );
     let p = parse("isc-topips-2017-08-13.xml", opts(None));
     assert_eq!(
         summary(&p),
-        expect(Format::IscXml, (3, 2, 2, 2), ("2017-08-13", "2017-08-13"), &[("IPv6 source", 1)])
+        expect(
+            Format::IscXml,
+            (3, 2, 2, 2),
+            ("2017-08-13", "2017-08-13"),
+            &[("IPv6 source", 1)]
+        )
     );
     let p = parse("isc-topips-2017-08-13.txt", opts(None));
     assert_eq!(
@@ -268,7 +325,8 @@ fn isc_api_outputs() {
         )
     );
     // Without a date in the name or options the text output is refused.
-    let err = parse_bytes("topips.txt", &read("isc-topips-2017-08-13.txt")).unwrap_err();
+    let err = parse_bytes("topips.txt", &read("isc-topips-2017-08-13.txt"))
+        .unwrap_err();
     assert!(matches!(err, IngestError::MissingDate { .. }), "{err}");
 }
 
@@ -284,8 +342,12 @@ fn generic_csv() {
             &[("malformed IP", 1), ("bad date", 1), ("missing field", 1)]
         )
     );
-    assert!(p.events.iter().any(|e| e.weight == 5 && e.port == 22 && e.proto == 6));
-    let err = parse_bytes("generic-mapped.csv", &read("generic-mapped.csv")).unwrap_err();
+    assert!(p
+        .events
+        .iter()
+        .any(|e| e.weight == 5 && e.port == 22 && e.proto == 6));
+    let err = parse_bytes("generic-mapped.csv", &read("generic-mapped.csv"))
+        .unwrap_err();
     match err {
         IngestError::NotRecognised { reason, .. } => {
             assert!(reason.contains("when, who, what"), "{reason}")
@@ -305,7 +367,12 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap()
 }
 
-fn chunked(name: &str, bytes: &[u8], size: usize, options: &IngestOptions) -> Parsed {
+fn chunked(
+    name: &str,
+    bytes: &[u8],
+    size: usize,
+    options: &IngestOptions,
+) -> Parsed {
     let mut p = StreamParser::new(name, options.clone());
     for c in bytes.chunks(size) {
         p.push(c).unwrap();
@@ -320,24 +387,37 @@ fn chunk_boundaries_and_gzip_change_nothing() {
         let bytes = read(name);
         let whole = parse_bytes_with(name, &bytes, options.clone()).unwrap();
         for size in [1, 7, 4096] {
-            assert_eq!(chunked(name, &bytes, size, &options), whole, "{name} by {size}");
+            assert_eq!(
+                chunked(name, &bytes, size, &options),
+                whole,
+                "{name} by {size}"
+            );
         }
         let gz = gzip(&bytes);
         for size in [1, 7, 4096, gz.len()] {
-            assert_eq!(chunked(name, &gz, size, &options), whole, "{name} gz by {size}");
+            assert_eq!(
+                chunked(name, &gz, size, &options),
+                whole,
+                "{name} gz by {size}"
+            );
         }
         // Two gzip members concatenated read as one file.
         let half = bytes.len() / 2;
         let mut two = gzip(&bytes[..half]);
         two.extend(gzip(&bytes[half..]));
-        assert_eq!(chunked(name, &two, 5, &options), whole, "{name} two members");
+        assert_eq!(
+            chunked(name, &two, 5, &options),
+            whole,
+            "{name} two members"
+        );
     }
 }
 
 #[test]
 fn content_hash_spots_duplicates() {
     let a = parse("block-2016.txt", opts(None));
-    let b = parse_bytes("renamed.txt.gz", &gzip(&read("block-2016.txt"))).unwrap();
+    let b =
+        parse_bytes("renamed.txt.gz", &gzip(&read("block-2016.txt"))).unwrap();
     assert_eq!(a.report.content_hash, b.report.content_hash);
     let c = parse("daily_sources-crlf-bom.txt", opts(None));
     assert_ne!(a.report.content_hash, c.report.content_hash);
@@ -353,11 +433,15 @@ fn refusals() {
     flipped[21] ^= 0x55;
     let err = parse_bytes("flipped.gz", &flipped).unwrap_err();
     assert!(matches!(err, IngestError::Corrupt { .. }), "{err}");
-    let err = parse_bytes("poem.txt", b"roses are red\nviolets are blue\nx\n").unwrap_err();
+    let err = parse_bytes("poem.txt", b"roses are red\nviolets are blue\nx\n")
+        .unwrap_err();
     assert!(matches!(err, IngestError::NotRecognised { .. }), "{err}");
     let err = parse_bytes("empty.txt", b"").unwrap_err();
     assert!(matches!(err, IngestError::NotRecognised { .. }), "{err}");
-    let err = parse_bytes("port.json", br#"{"number":22,"data":{"date":"2017-08-13","records":5}}"#)
-        .unwrap_err();
+    let err = parse_bytes(
+        "port.json",
+        br#"{"number":22,"data":{"date":"2017-08-13","records":5}}"#,
+    )
+    .unwrap_err();
     assert!(matches!(err, IngestError::NotRecognised { .. }), "{err}");
 }

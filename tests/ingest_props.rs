@@ -2,7 +2,7 @@
 //! appended to a valid file every data line is kept or counted skipped.
 #![allow(clippy::unwrap_used)]
 
-use lwrank::ingest::{parse_bytes, StreamParser, IngestOptions};
+use lwrank::ingest::{parse_bytes, IngestOptions, StreamParser};
 use proptest::prelude::*;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ingest");
@@ -16,8 +16,11 @@ fn data_lines(bytes: &[u8], titles: u64) -> u64 {
         if i == 0 {
             l = l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l);
         }
-        let t: Vec<u8> =
-            l.iter().copied().skip_while(|b| *b == b' ' || *b == b'\t').collect();
+        let t: Vec<u8> = l
+            .iter()
+            .copied()
+            .skip_while(|b| *b == b' ' || *b == b'\t')
+            .collect();
         if t.iter().any(|b| *b != b' ' && *b != b'\t') && t[0] != b'#' {
             n += 1;
         }
