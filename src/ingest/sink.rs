@@ -4,65 +4,71 @@
 
 use super::SkipGroup;
 use crate::event::{Day, Event};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// How many example lines a skip group keeps.
 const EXAMPLES: usize = 5;
 /// Longest example line, in characters.
 const EXAMPLE_CHARS: usize = 120;
 
-/// A multiply-rotate hasher for the packed event keys; the keys are not
-/// attacker-chosen hash-flooding material in a browser tab, and SipHash
-/// would dominate the parse time.
-#[derive(Default)]
-pub struct KeyHasher(u64);
+/// Raw events buffered before a merge pass is at least this many.
+const MIN_BATCH: usize = 1 << 20;
 
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// Packs an event so that numeric order is (day, src, len, proto, port)
+/// order, with the weight in the low 32 bits.
+fn pack(
+    day: Day,
+    src: u32,
+    len: u8,
+    proto: u8,
+    port: u16,
+    weight: u32,
+) -> u128 {
+    let day = (day as u32) ^ 0x8000_0000;
+    (u128::from(day) << 96)
+        | (u128::from(src) << 64)
+        | (u128::from(len) << 56)
+        | (u128::from(proto) << 48)
+        | (u128::from(port) << 32)
+        | u128::from(weight)
+}
+
+/// The inverse of [`pack`].
+fn unpack(v: u128) -> Event {
+    Event {
+        day: (((v >> 96) as u32) ^ 0x8000_0000) as Day,
+        src: (v >> 64) as u32,
+        prefix_len: (v >> 56) as u8,
+        proto: (v >> 48) as u8,
+        port: (v >> 32) as u16,
+        weight: v as u32,
     }
+}
 
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+/// Sorts and merges equal keys in place, summing weights (saturating).
+fn merge(events: &mut Vec<u128>) {
+    events.sort_unstable();
+    let mut out = 0;
+    for i in 0..events.len() {
+        let v = events[i];
+        if out > 0 && events[out - 1] >> 32 == v >> 32 {
+            let w = (events[out - 1] as u32).saturating_add(v as u32);
+            events[out - 1] = (v >> 32 << 32) | u128::from(w);
+        } else {
+            events[out] = v;
+            out += 1;
         }
     }
-
-    fn write_u128(&mut self, v: u128) {
-        let x = (v as u64) ^ ((v >> 64) as u64).rotate_left(29);
-        let m = u128::from(x) * 0x9E37_79B9_7F4A_7C15_u128;
-        self.0 = (m as u64) ^ ((m >> 64) as u64);
-    }
-}
-
-/// Packs an event key so that numeric order is (day, src, len, proto,
-/// port) order.
-fn pack(day: Day, src: u32, len: u8, proto: u8, port: u16) -> u128 {
-    let day = (day as u32) ^ 0x8000_0000;
-    (u128::from(day) << 64)
-        | (u128::from(src) << 32)
-        | (u128::from(len) << 24)
-        | (u128::from(proto) << 16)
-        | u128::from(port)
-}
-
-/// The inverse of [`pack`], with the summed weight.
-fn unpack(key: u128, weight: u32) -> Event {
-    Event {
-        day: (((key >> 64) as u32) ^ 0x8000_0000) as Day,
-        src: (key >> 32) as u32,
-        prefix_len: (key >> 24) as u8,
-        proto: (key >> 16) as u8,
-        port: key as u16,
-        weight,
-    }
+    events.truncate(out);
 }
 
 /// Collects kept events (merged) and skipped lines (grouped).
 #[derive(Default)]
 pub struct Sink {
-    merged: HashMap<u128, u32, BuildHasherDefault<KeyHasher>>,
+    /// Packed events: a merged, sorted prefix of `merged_len`, then raw
+    /// appends; merged again whenever the raw part outgrows the prefix,
+    /// so memory stays within about twice the distinct events.
+    events: Vec<u128>,
+    merged_len: usize,
     groups: Vec<(&'static str, SkipGroup)>,
     /// Data lines or records seen.
     pub lines_read: u64,
@@ -85,9 +91,11 @@ impl Sink {
     ) {
         self.lines_read += 1;
         self.events_kept += 1;
-        let slot =
-            self.merged.entry(pack(day, src, len, proto, port)).or_insert(0);
-        *slot = slot.saturating_add(weight);
+        if self.events.len() >= (2 * self.merged_len).max(MIN_BATCH) {
+            merge(&mut self.events);
+            self.merged_len = self.events.len();
+        }
+        self.events.push(pack(day, src, len, proto, port, weight));
         if self.first_day.is_none_or(|d| day < d) {
             self.first_day = Some(day);
         }
@@ -132,9 +140,9 @@ impl Sink {
     /// The merged events, sorted, and the skip groups in order of first
     /// appearance.
     pub fn into_parts(self) -> (Vec<Event>, Vec<SkipGroup>) {
-        let mut keys: Vec<(u128, u32)> = self.merged.into_iter().collect();
-        keys.sort_unstable_by_key(|&(k, _)| k);
-        let events = keys.into_iter().map(|(k, w)| unpack(k, w)).collect();
+        let mut packed = self.events;
+        merge(&mut packed);
+        let events = packed.into_iter().map(unpack).collect();
         let groups = self.groups.into_iter().map(|(_, g)| g).collect();
         (events, groups)
     }
@@ -151,11 +159,12 @@ mod tests {
         sink.keep(-3, 9, 32, 6, 22, 2);
         sink.keep(5, 1, 24, 0, 0, 1);
         sink.keep(-3, 9, 32, 6, 22, 3);
+        sink.keep(-3, 9, 32, 6, 22, u32::MAX);
         sink.skip("bad date", 4, b"x");
         let (events, groups) = sink.into_parts();
         assert_eq!(events.len(), 2);
         assert_eq!(events[0].day, -3);
-        assert_eq!(events[0].weight, 5);
+        assert_eq!(events[0].weight, u32::MAX);
         assert_eq!(events[1].prefix_len, 24);
         assert_eq!(groups[0].count, 1);
         assert_eq!(groups[0].examples, vec![(4, "x".to_string())]);

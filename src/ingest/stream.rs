@@ -199,29 +199,21 @@ impl StreamParser {
     /// Takes decompressed content.
     fn content(&mut self, bytes: &[u8]) -> Result<(), IngestError> {
         self.hash.update(bytes);
-        match &mut self.stage {
-            Stage::Document { buf, .. } => {
-                buf.extend_from_slice(bytes);
-                return Ok(());
-            }
-            Stage::Detect { raw, .. } => {
-                if let Some(r) = raw {
-                    r.extend_from_slice(bytes);
-                    if r.len() > MAX_UNDETECTED {
-                        *raw = None;
-                    }
-                }
-            }
-            Stage::Lines { .. } => {}
-        }
         let mut rest = bytes;
         while !rest.is_empty() {
+            if let Stage::Document { buf, .. } = &mut self.stage {
+                buf.extend_from_slice(rest);
+                self.carry.clear();
+                break;
+            }
             let Some(nl) = memchr::memchr(b'\n', rest) else {
+                self.keep_raw(rest);
                 self.append_carry(rest)?;
                 break;
             };
-            let (line, after) = (&rest[..nl], &rest[nl + 1..]);
-            rest = after;
+            self.keep_raw(&rest[..=nl]);
+            let line = &rest[..nl];
+            rest = &rest[nl + 1..];
             if self.discarding {
                 self.discarding = false;
             } else if self.carry.is_empty() {
@@ -234,12 +226,20 @@ impl StreamParser {
                 self.carry = carry;
                 r?;
             }
-            if matches!(self.stage, Stage::Document { .. }) {
-                self.carry.clear();
-                break;
-            }
         }
         Ok(())
+    }
+
+    /// While the format is unknown, keeps consumed content for a document.
+    fn keep_raw(&mut self, part: &[u8]) {
+        if let Stage::Detect { raw, .. } = &mut self.stage {
+            if let Some(r) = raw {
+                r.extend_from_slice(part);
+                if r.len() > MAX_UNDETECTED {
+                    *raw = None;
+                }
+            }
+        }
     }
 
     /// Keeps a partial line, guarding against lines with no end.

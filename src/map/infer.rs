@@ -82,7 +82,8 @@ impl Level {
     }
 }
 
-/// Feistel-free multiply-rotate hasher for small integer keys.
+/// Multiply-rotate hasher for the small integer keys used here (the
+/// default SipHash guards against hostile keys, which these are not).
 #[derive(Default)]
 struct FastHasher(u64);
 

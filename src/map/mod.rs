@@ -16,7 +16,11 @@
 //!   names of reserved blocks.
 //!
 //! The map does not know about ranks, features or the model: callers pass
-//! closures, so this module builds and tests on its own.
+//! closures, so this module builds and tests on its own. The intended
+//! wiring is `Partition::new(&view.seen_ips(), &view.seen_24s(),
+//! &view.seen_16s(), asn.ranges(), &bogons)` with `bogons` the
+//! `(net, len)` of the bogon entries of `bogon::SPECIAL_RANGES`, then
+//! `infer` with `features::vector` and `Model::probability_batch`.
 
 pub mod infer;
 pub mod palette;
@@ -24,6 +28,6 @@ pub mod render;
 
 pub use infer::{infer, Cell, Grid, Level, MapError, Partition};
 pub use render::{
-    cell_at, cell_rect, layer_colors, observed_counts, outcomes, render_rgba,
-    reserved_label, reserved_partial, Layer, Outcome,
+    cell_at, cell_rect, layer_colors, observed_counts, outcomes, render_grid,
+    render_rgba, reserved_label, reserved_partial, Layer, Outcome,
 };

@@ -69,7 +69,7 @@ pub fn diverging(t: f64) -> [u8; 4] {
 
 /// Position in [0, 1] of a ratio to the base rate on the log legend.
 pub fn ratio_position(ratio: f64) -> f64 {
-    if !(ratio > 0.0) {
+    if ratio.is_nan() || ratio <= 0.0 {
         return 0.0;
     }
     let l = ratio.log10().clamp(LOG_RATIO_MIN, LOG_RATIO_MAX);

@@ -176,6 +176,19 @@ pub fn render_rgba(
     out
 }
 
+/// RGBA pixels of a whole layer of `grid`: [`layer_colors`] drawn by
+/// [`render_rgba`] on the order-4 curve.
+pub fn render_grid(
+    grid: &Grid,
+    layer: Layer,
+    sources: &[u32],
+    threshold: f64,
+    size_px: u32,
+) -> Vec<u8> {
+    let colors = layer_colors(grid, layer, sources, threshold);
+    render_rgba(&colors, CurveOrder::FOUR, size_px)
+}
+
 /// The cell (0..=255) under a pointer at fractions (x, y) of the map,
 /// each in [0, 1) (clamped).
 pub fn cell_at(_level: Level, x_frac: f64, y_frac: f64) -> u8 {
