@@ -326,7 +326,7 @@ fn post_inventory() {
                 }
             })
             .collect();
-        behaviours.sort_by(|a, b| b.sources.cmp(&a.sources));
+        behaviours.sort_by_key(|b| std::cmp::Reverse(b.sources));
         behaviours.truncate(60);
         let everything = Behaviour::everything();
         let all_sources: HashSet<u32> = events.iter().map(|e| e.src).collect();
