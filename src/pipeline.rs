@@ -533,8 +533,11 @@ pub fn map_grid(
     set: FeatureSet,
     level: Level,
 ) -> Result<Grid, RunError> {
-    let specials: Vec<(u32, u8)> =
-        crate::bogon::SPECIAL_RANGES.iter().map(|r| (r.net, r.len)).collect();
+    let specials: Vec<(u32, u8)> = crate::bogon::SPECIAL_RANGES
+        .iter()
+        .filter(|r| r.bogon)
+        .map(|r| (r.net, r.len))
+        .collect();
     let partition = Partition::new(
         &view.seen_ips(),
         &view.seen_24s(),
