@@ -30,7 +30,7 @@ fn pct(v: Option<f64>) -> String {
 fn lr(v: LrPlus) -> String {
     match v {
         LrPlus::Finite(x) => format!("{x:.1}"),
-        LrPlus::Unbounded => "∞ (no false alarm)".to_string(),
+        LrPlus::Unbounded => "∞".to_string(),
         LrPlus::Undefined => "–".to_string(),
     }
 }
@@ -46,7 +46,7 @@ fn row(p: &Pooled, model: bool) -> impl IntoView {
             <td class="num" title=format!("{} of {} attacking sources", c.tp, positives)>{pct(c.tpr())}</td>
             <td class="num" title=format!("{} of {} held-out benign addresses", c.tn, negatives)>{pct(c.tnr())}</td>
             <td class="num">{pct(c.precision())}</td>
-            <td class="num">{lr(c.lr_plus())}</td>
+            <td class="num" title="TPR / (1 - TNR); ∞ when there was no false alarm">{lr(c.lr_plus())}</td>
             <td class="num">{p.median_auc.map_or("–".to_string(), |v| format!("{v:.3}"))}</td>
             <td class="num">{pct(p.median_tpr_at_model_tnr)}</td>
         </tr>
