@@ -274,6 +274,13 @@ impl<'a> Runner<'a> {
         let half_life = HalfLife::new(settings.half_life_days)
             .map_err(|e| RunError::Settings(e.to_string()))?;
         let t = clock();
+
+        // A negative is never a blocked source, for any behaviour.
+        let blocked: HashSet<u32> = events
+            .iter()
+            .filter(|e| e.prefix_len == 32)
+            .map(|e| e.src)
+            .collect();
         let events = behaviour_events(events, &settings.behaviour);
         let (first, last) = match (
             events.iter().map(|e| e.day).min(),
@@ -292,9 +299,6 @@ impl<'a> Runner<'a> {
         let days = day_counts(&events, first, last);
         let timings = vec![("rank".to_string(), clock() - t)];
 
-        // The benign split: drop anything ever blocked in the loaded data.
-        let blocked: HashSet<u32> =
-            by_day.values().flat_map(|v| v.iter().copied()).collect();
         let split =
             eval::split_benign(benign, &blocked, asn, settings.split_seed);
         if split.train.is_empty() || split.test.is_empty() {
