@@ -15,7 +15,7 @@ use crate::protocol::{
 };
 use crate::sample;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -43,6 +43,8 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
     static CANCEL: Cell<bool> = const { Cell::new(false) };
     static BUSY: Cell<bool> = const { Cell::new(false) };
+    static QUEUE: RefCell<VecDeque<(Request, Option<Blob>)>> =
+        const { RefCell::new(VecDeque::new()) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -99,22 +101,39 @@ fn on_message(event: MessageEvent) {
         Err(e) => return fail("worker", format!("bad request: {e}")),
     };
     if request == Request::Cancel {
+        // Stop the running job and drop everything queued behind it.
         CANCEL.set(true);
+        let dropped = QUEUE.with_borrow_mut(std::mem::take);
+        for (request, _) in dropped {
+            if let Request::LoadFile { id, name } = request {
+                file_failed(
+                    id,
+                    &name,
+                    "cancelled before it was read".to_string(),
+                );
+            }
+        }
         return;
-    }
-    if BUSY.get() {
-        return fail("worker", "still working on the previous request");
     }
     let file: Option<Blob> =
         js_sys::Reflect::get(&data, &JsValue::from_str("file"))
             .ok()
             .and_then(|v| v.dyn_into::<Blob>().ok());
-    BUSY.set(true);
-    CANCEL.set(false);
-    wasm_bindgen_futures::spawn_local(async move {
+    QUEUE.with_borrow_mut(|q| q.push_back((request, file)));
+    if !BUSY.get() {
+        BUSY.set(true);
+        wasm_bindgen_futures::spawn_local(drain());
+    }
+}
+
+/// Runs queued requests one after another (several dropped files, or a
+/// Train pressed while a file is still being read).
+async fn drain() {
+    while let Some((request, file)) = QUEUE.with_borrow_mut(|q| q.pop_front()) {
+        CANCEL.set(false);
         handle(request, file).await;
-        BUSY.set(false);
-    });
+    }
+    BUSY.set(false);
 }
 
 async fn handle(request: Request, file: Option<Blob>) {
@@ -192,18 +211,22 @@ async fn load_sample() {
         Err(e) => return fail("sample", e),
     };
     if STATE.with_borrow(|s| s.benign.is_empty()) {
-        match fetch_bytes(sample::BENIGN_LIST).await {
-            Ok(b) => {
-                let list = sample::parse_benign(&String::from_utf8_lossy(&b));
-                STATE.with_borrow_mut(|s| {
-                    s.benign = list.addresses;
-                    s.benign_source = "bundled top-site addresses".to_string();
-                });
-            }
-            Err(e) => return fail("negatives", e),
+        if let Err(e) = load_bundled_benign().await {
+            return fail("negatives", e);
         }
     }
     add_file(0, parsed);
+}
+
+/// Fetches the bundled top-site list as the negatives.
+async fn load_bundled_benign() -> Result<(), String> {
+    let bytes = fetch_bytes(sample::BENIGN_LIST).await?;
+    let list = sample::parse_benign(&String::from_utf8_lossy(&bytes));
+    STATE.with_borrow_mut(|s| {
+        s.benign = list.addresses;
+        s.benign_source = "bundled top-site addresses".to_string();
+    });
+    Ok(())
 }
 
 async fn load_file(id: u32, name: &str, blob: Blob) {
@@ -356,6 +379,12 @@ async fn train(settings: RunSettings) {
         Ok(t) => t,
         Err(e) => return fail("ASN table", e),
     };
+    if STATE.with_borrow(|s| s.benign.is_empty()) {
+        if let Err(e) = load_bundled_benign().await {
+            return fail("negatives", e);
+        }
+        post_inventory();
+    }
     let (events, benign) =
         STATE.with_borrow(|s| (all_events(s), s.benign.clone()));
     if events.is_empty() {

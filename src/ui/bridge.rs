@@ -138,7 +138,14 @@ fn receive(state: AppState, response: Response) {
                 &text,
             );
         }
-        Response::Cancelled => state.progress.set(None),
+        Response::Cancelled => {
+            state.progress.set(None);
+            // A file cancelled while being read leaves no card behind.
+            let loaded: Vec<u32> = state
+                .inventory
+                .with_untracked(|i| i.files.iter().map(|f| f.id).collect());
+            state.pending.update(|p| p.retain(|(id, _)| loaded.contains(id)));
+        }
         Response::Failed { context, message } => {
             state.progress.set(None);
             state.problem(&context, message);

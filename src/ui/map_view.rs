@@ -405,7 +405,8 @@ fn draw_map(
     let dpr =
         web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let css = el.client_width().max(64) as f64;
-    let px = ((css * dpr).round() as u32 / 16).max(4) * 16;
+    // One canvas pixel per device pixel: sharp on high-DPI screens.
+    let px = ((css * dpr).round() as u32).max(64);
     if el.width() != px {
         el.set_width(px);
         el.set_height(px);
@@ -443,7 +444,10 @@ fn draw_map(
         let label_y = if reserved.is_some() { cy - side * 0.14 } else { cy };
         let _ = ctx.fill_text(&octet_label(level, i), cx, label_y);
         if let Some(name) = reserved {
-            ctx.set_font(&format!("{}px sans-serif", (side * 0.17).round()));
+            ctx.set_font(&format!(
+                "{}px sans-serif",
+                (side * 0.2).max(8.0 * dpr).round()
+            ));
             let mark = if reserved_label(level, i).is_some() {
                 name.to_string()
             } else {
@@ -567,14 +571,12 @@ fn export_png(state: &AppState, map: &HtmlCanvasElement) {
                         .unwrap_or_default()
                 ),
             };
-            format!(
-                "lwrank: {}, {what}, {}",
-                r.behaviour,
-                cell_prefix_text(state.level.get_untracked(), 0)
-                    .replace("/8", "")
-                    .replace("/16", "")
-                    .replace("/24", "")
-            )
+            let place = match state.level.get_untracked() {
+                Level::Internet => "the whole IPv4 space".to_string(),
+                Level::Slash8(a) => format!("{a}.0.0.0/8"),
+                Level::Slash16(a, b) => format!("{a}.{b}.0.0/16"),
+            };
+            format!("lwrank: {}, {what}, {place}", r.behaviour)
         })
     });
     let title = title.unwrap_or_else(|| "lwrank".to_string());

@@ -19,6 +19,7 @@ pub fn Rail() -> impl IntoView {
             <FileCards/>
             <Settings/>
             <TrainBox/>
+            <Negatives/>
         </aside>
     }
 }
@@ -277,16 +278,6 @@ fn Settings() -> impl IntoView {
         });
         state.behaviour.set(pick);
     };
-    let benign_input = NodeRef::<leptos::html::Input>::new();
-    let on_benign = move |ev: leptos::ev::Event| {
-        let target =
-            ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
-        if let Some(file) =
-            target.as_ref().and_then(|el| el.files()).and_then(|f| f.get(0))
-        {
-            send(&Request::LoadBenign { name: file.name() }, Some(&file));
-        }
-    };
     view! {
         <section class="settings" aria-label="Settings">
             <label for="behaviour">"Behaviour to predict"</label>
@@ -320,17 +311,6 @@ fn Settings() -> impl IntoView {
                 <option value="extended" selected=true>"extended: 4 ranks + recency, days seen, volume, special flag"</option>
                 <option value="talk">"the talk's 4 ranks (IP, /24, /16, ASN)"</option>
             </select>
-            <label for="benign-input">"Negatives (benign addresses)"</label>
-            <p class="hint">
-                {move || state.inventory.with(|i| if i.benign == 0 {
-                    "bundled top-site addresses, loaded with the sample".to_string()
-                } else {
-                    format!("{} addresses: {}", fmt_int(i.benign as u64), i.benign_source)
-                })}
-                " — split by ASN into a training and a held-out test half; classes weighted to balance."
-            </p>
-            <input id="benign-input" type="file" node_ref=benign_input on:change=on_benign/>
-            {move || state.problem_for("negatives").map(|e| view! { <p class="problem" role="alert">{e}</p> })}
         </section>
     }
 }
@@ -376,6 +356,36 @@ fn TrainBox() -> impl IntoView {
             {progress}
             {move || ["train", "worker", "ASN table"].iter().find_map(|c| state.problem_for(c))
                 .map(|e| view! { <p class="problem" role="alert">{e}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn Negatives() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let benign_input = NodeRef::<leptos::html::Input>::new();
+    let on_benign = move |ev: leptos::ev::Event| {
+        let target =
+            ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        if let Some(file) =
+            target.as_ref().and_then(|el| el.files()).and_then(|f| f.get(0))
+        {
+            send(&Request::LoadBenign { name: file.name() }, Some(&file));
+        }
+    };
+    view! {
+        <section class="settings negatives">
+            <label for="benign-input">"Negatives (benign addresses)"</label>
+            <p class="hint">
+                {move || state.inventory.with(|i| if i.benign == 0 {
+                    "the bundled top-site addresses (used unless you load a list)".to_string()
+                } else {
+                    format!("{} addresses: {}", fmt_int(i.benign as u64), i.benign_source)
+                })}
+                " — split by ASN into a training and a held-out test half; classes weighted to balance."
+            </p>
+            <input id="benign-input" type="file" node_ref=benign_input on:change=on_benign/>
+            {move || state.problem_for("negatives").map(|e| view! { <p class="problem" role="alert">{e}</p> })}
         </section>
     }
 }

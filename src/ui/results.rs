@@ -72,8 +72,13 @@ fn Figures(result: RunResult) -> impl IntoView {
         (m.confusion.tp + m.confusion.fn_, m.confusion.tn + m.confusion.fp)
     });
     let summary = format!(
-        "{} · half-life {:.1} days · {} next-day tests ({} attacking sources, {} held-out benign addresses in all)",
-        result.behaviour, result.settings.half_life_days, tests, pos, neg
+        "{} · half-life {:.1} days · {} next-day test{} ({} attacking sources, {} held-out benign addresses in all)",
+        result.behaviour,
+        result.settings.half_life_days,
+        tests,
+        if tests == 1 { "" } else { "s" },
+        pos,
+        neg
     );
     let benign = &result.benign;
     let split = format!(
