@@ -345,6 +345,47 @@ async fn sample_trains_and_the_map_shows() {
         .unwrap();
     assert!(zoom_tip.as_str().unwrap_or("").contains("/16"), "{zoom_tip}");
 
+    // Several files dropped at once all load, each with its own card.
+    let fixtures = root().join("tests/fixtures/ingest");
+    let files = [
+        "dshield_top_1000-2017-08-14T042003Z.ipset",
+        "cowrie.json.2017-11-05",
+        "daily_sources-crlf-bom.txt",
+    ]
+    .map(|f| fixtures.join(f).display().to_string())
+    .join("\n");
+    client
+        .find(Locator::Css("#file-input"))
+        .await
+        .unwrap()
+        .send_keys(&files)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let cards =
+            client.find_all(Locator::Css(".card.loaded")).await.unwrap().len();
+        let pending =
+            client.find_all(Locator::Css(".card.pending")).await.unwrap().len();
+        if cards == 4 && pending == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{cards} cards loaded, {pending} pending"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let formats = client
+        .execute(
+            "return [...document.querySelectorAll('.card.loaded .format')].map(e => e.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("formats: {formats}");
+    assert_eq!(formats.as_array().unwrap().len(), 4);
+
     // A screenshot for people (and the README).
     let png = client.screenshot().await.unwrap();
     std::fs::create_dir_all(root().join("target")).unwrap();
