@@ -350,12 +350,12 @@ mod tests {
         assert!(close(ips.top[3].rank, 1.5f64.ln() / ln13));
         assert_eq!(ips.top[0].owner, "AS4134 CHINANET-BACKBONE");
         assert_eq!(ips.top[3].owner, "");
-        // History: 14 days ending on day 12; A was unseen before day 11,
-        // then top on days 11 and 12.
+        // History: days -1 to 12; A has no rank up to day 10 (no event
+        // before it), then is the top key on days 11 and 12.
         let h = &ips.top[0].history;
         assert_eq!(h.len(), HISTORY_DAYS);
-        assert_eq!(&h[..11], &[0.0; 11]);
-        assert_eq!(&h[11..], &[1.0, 1.0, 1.0]);
+        assert_eq!(&h[..12], &[0.0; 12]);
+        assert_eq!(&h[12..], &[1.0, 1.0]);
         // Histogram: 4 keys, the top key in the last bin, U (0.158) in
         // bin 3, B (0.270) in bin 5, C (0.540) in bin 10.
         assert_eq!(ips.histogram.len(), HISTOGRAM_BINS);

@@ -43,7 +43,7 @@ pub fn Ranks() -> impl IntoView {
         });
         let chosen = state.inspect_day.get();
         let mut options = vec![view! {
-            <option value="" selected=chosen.is_none()>
+            <option value=String::new() selected=chosen.is_none()>
                 {format!("{} (tomorrow, all data)", format_day(map_day))}
             </option>
         }];
@@ -56,7 +56,7 @@ pub fn Ranks() -> impl IntoView {
         }));
         options.collect_view()
     };
-    let on_day = move |ev| {
+    let on_day = move |ev: leptos::ev::Event| {
         let day = event_target_value(&ev).parse::<Day>().ok();
         state.inspect_day.set(day);
         crate::ui::send(&Request::Inspect { day }, None);
@@ -218,7 +218,7 @@ fn address_view(r: AddressReport) -> impl IntoView {
     let when = if r.is_map_day {
         format!("{} (tomorrow)", format_day(r.day))
     } else {
-        format!("{}", format_day(r.day))
+        format_day(r.day)
     };
     let special = match (&r.special, r.bogon) {
         (Some(name), true) => {
