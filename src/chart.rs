@@ -210,7 +210,7 @@ fn draw_histogram(
             title,
             ("sans-serif", 13).into_font().color(&RGBColor(128, 128, 128)),
         )
-        .x_label_area_size(24)
+        .x_label_area_size(34)
         .y_label_area_size(36)
         .build_cartesian_2d(0.0..1.0f64, 0.0..top.ceil())?;
     chart

@@ -406,6 +406,20 @@ async fn sample_trains_and_the_map_shows() {
     let problem = problem.text().await.unwrap();
     assert!(problem.contains("61.177.172"), "{problem}");
     assert!(problem.contains("not an IPv4 address"), "{problem}");
+    // Look the first address up again by clicking it in the table, and
+    // keep a picture of the section.
+    client
+        .find(Locator::Css("#top-table tbody tr button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait(30).for_element(Locator::Css("#address-report")).await.unwrap();
+    let section = client.find(Locator::Css("section.ranks")).await.unwrap();
+    let png = section.screenshot().await.unwrap();
+    std::fs::create_dir_all(root().join("target")).unwrap();
+    std::fs::write(root().join("target/e2e-ranks.png"), &png).unwrap();
 
     // A screenshot for people (and the README).
     let png = client.screenshot().await.unwrap();

@@ -176,7 +176,7 @@ fn top_row(
     i: usize,
     k: &TopKey,
 ) -> impl IntoView {
-    let spark = chart::sparkline_svg(&k.history, 70, 16);
+    let spark = chart::sparkline_svg(&k.history, 56, 16);
     let trend = k
         .history
         .iter()
