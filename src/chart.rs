@@ -210,7 +210,7 @@ fn draw_histogram(
             title,
             ("sans-serif", 13).into_font().color(&RGBColor(128, 128, 128)),
         )
-        .x_label_area_size(24)
+        .x_label_area_size(34)
         .y_label_area_size(36)
         .build_cartesian_2d(0.0..1.0f64, 0.0..top.ceil())?;
     chart
@@ -237,9 +237,64 @@ fn draw_histogram(
     Ok(())
 }
 
+/// A tiny inline line chart of values in [0, 1], oldest first: an SVG
+/// `width` x `height` pixels drawn in the text colour, with a dot on the
+/// last value.
+pub fn sparkline_svg(values: &[f32], width: u32, height: u32) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let (w, h) = (f64::from(width), f64::from(height));
+    let step = if values.len() > 1 {
+        (w - 2.0) / (values.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let point = |i: usize, v: f32| {
+        let y = h - 1.0 - f64::from(v.clamp(0.0, 1.0)) * (h - 2.0);
+        (1.0 + i as f64 * step, y)
+    };
+    let points = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let (x, y) = point(i, v);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (lx, ly) = point(values.len() - 1, values[values.len() - 1]);
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" \
+         height=\"{height}\" viewBox=\"0 0 {width} {height}\" \
+         aria-hidden=\"true\"><polyline points=\"{points}\" fill=\"none\" \
+         stroke=\"currentColor\" stroke-width=\"1.2\"/><circle \
+         cx=\"{lx:.1}\" cy=\"{ly:.1}\" r=\"1.6\" fill=\"currentColor\"/></svg>"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sparkline_maps_values_to_points() {
+        let svg = sparkline_svg(&[0.0, 0.5, 1.0], 42, 12);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        // x from 1 to 41 in steps of 20; y from 11 (rank 0) to 1 (rank 1).
+        assert!(svg.contains("points=\"1.0,11.0 21.0,6.0 41.0,1.0\""), "{svg}");
+        assert!(svg.contains("cx=\"41.0\" cy=\"1.0\""), "{svg}");
+        assert_eq!(sparkline_svg(&[], 42, 12), "");
+    }
+
+    #[test]
+    fn log_histogram_draws_bars() {
+        let svg = log_histogram_svg("IP", &[9, 0, 99, 1]);
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("log10(1 + count)"));
+        assert!(svg.matches("<rect").count() >= 4, "{svg}");
+        assert_eq!(log_histogram_svg("IP", &[]), "");
+    }
 
     #[test]
     fn day_counts_draws_one_bar_per_day() {

@@ -17,6 +17,7 @@
 //!   naive baselines beside the model.
 //! - [`hilbert`] and [`map`]: the IPv4 space on a Hilbert curve, and the
 //!   exact predicted likelihood of each cell.
+//! - [`inspect`]: rank histograms, top keys and one address's report.
 //! - [`pipeline`]: the stages glued into one run, shared by the web
 //!   worker, the tests and the benchmark.
 //!
@@ -47,6 +48,7 @@ pub mod event;
 pub mod features;
 pub mod hilbert;
 pub mod ingest;
+pub mod inspect;
 pub mod ip;
 pub mod map;
 pub mod model;

@@ -6,6 +6,7 @@
 
 use crate::event::{Behaviour, Day};
 use crate::ingest::FileReport;
+use crate::inspect::{AddressReport, RankReport};
 use crate::map::{Grid, Level};
 use crate::pipeline::{RunResult, RunSettings};
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,18 @@ pub enum Request {
         /// The layer.
         layer: MapLayer,
         /// The day of the observed layers (ignored for `Predicted`).
+        day: Option<Day>,
+    },
+    /// lwRank histograms and top keys per entity type.
+    Inspect {
+        /// The day of the ranks; `None` = the map's day (all loaded days).
+        day: Option<Day>,
+    },
+    /// Everything about one address.
+    Lookup {
+        /// The address as typed.
+        address: String,
+        /// The day of the ranks; `None` = the map's day.
         day: Option<Day>,
     },
     /// The last model as JSON.
@@ -143,6 +156,10 @@ pub enum Response {
         /// Milliseconds it took.
         millis: f64,
     },
+    /// Histograms and top keys, for [`Request::Inspect`].
+    Ranks(Box<RankReport>),
+    /// One address, for [`Request::Lookup`].
+    Address(Box<AddressReport>),
     /// The model as JSON text.
     ModelJson(String),
     /// The work was cancelled; the previous result stands.

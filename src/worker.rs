@@ -157,6 +157,8 @@ async fn handle(request: Request, file: Option<Blob>) {
         },
         Request::Train(settings) => train(settings).await,
         Request::Zoom { level, layer, day } => zoom(level, layer, day),
+        Request::Inspect { day } => inspect(day),
+        Request::Lookup { address, day } => lookup(&address, day),
         Request::ExportModel => {
             let json = STATE
                 .with_borrow(|s| s.trained.as_ref().map(|t| t.model.to_json()));
@@ -476,6 +478,37 @@ fn zoom(level: Level, layer: MapLayer, day: Option<Day>) {
             millis: now() - t,
         }),
         Err(e) => fail("map", e),
+    }
+}
+
+/// Keys shown per entity type in the top table.
+const TOP_KEYS: usize = 10;
+
+fn inspect(day: Option<Day>) {
+    let report = STATE.with_borrow(|s| {
+        let (Some(trained), Some(asn)) = (&s.trained, &s.asn) else {
+            return None;
+        };
+        let day = day.unwrap_or(trained.map_day);
+        Some(crate::inspect::rank_report(trained, asn, day, TOP_KEYS))
+    });
+    match report {
+        Some(r) => post(&Response::Ranks(Box::new(r))),
+        None => fail("inspect", "train a model first"),
+    }
+}
+
+fn lookup(address: &str, day: Option<Day>) {
+    let report = STATE.with_borrow(|s| {
+        let (Some(trained), Some(asn)) = (&s.trained, &s.asn) else {
+            return Err("train a model first".to_string());
+        };
+        let day = day.unwrap_or(trained.map_day);
+        crate::inspect::address_report(trained, asn, address, day)
+    });
+    match report {
+        Ok(r) => post(&Response::Address(Box::new(r))),
+        Err(e) => fail("lookup", e),
     }
 }
 

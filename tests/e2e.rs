@@ -134,8 +134,9 @@ fn capabilities(profile: &Path) -> serde_json::Map<String, serde_json::Value> {
     caps.as_object().unwrap().clone()
 }
 
-/// What the native pipeline says the page must show.
-fn expected_rows() -> Vec<Vec<String>> {
+/// What the native pipeline says the page must show: the figures rows
+/// and the top ten addresses of the ranks section.
+fn expected_rows() -> (Vec<Vec<String>>, Vec<String>) {
     let sample = std::fs::read(
         root().join("assets/sample/marx-2013-06-21_to_07-20.csv.gz"),
     )
@@ -151,7 +152,7 @@ fn expected_rows() -> Vec<Vec<String>> {
         &std::fs::read(root().join("assets/asn/asn-ipv4.bin")).unwrap(),
     )
     .unwrap();
-    let (result, _) = pipeline::run(
+    let (result, trained) = pipeline::run(
         &parsed.events,
         &benign.addresses,
         &asn,
@@ -160,7 +161,10 @@ fn expected_rows() -> Vec<Vec<String>> {
         &mut |_, _| true,
     )
     .unwrap();
-    result
+    let report =
+        lwrank::inspect::rank_report(&trained, &asn, trained.map_day, 10);
+    let top = report.entities[0].top.iter().map(|k| k.label.clone()).collect();
+    let rows = result
         .pooled
         .iter()
         .map(|p| {
@@ -176,7 +180,8 @@ fn expected_rows() -> Vec<Vec<String>> {
                 pct(c.precision()),
             ]
         })
-        .collect()
+        .collect();
+    (rows, top)
 }
 
 fn percent(text: &str) -> Option<f64> {
@@ -242,7 +247,7 @@ async fn sample_trains_and_the_map_shows() {
         .await
         .unwrap();
     let shown: Vec<Vec<String>> = serde_json::from_value(shown).unwrap();
-    let expected = expected_rows();
+    let (expected, expected_top) = expected_rows();
     println!("figures shown: {shown:?}");
     assert_eq!(shown.len(), expected.len(), "model plus three baselines");
     for (s, e) in shown.iter().zip(&expected) {
@@ -344,6 +349,77 @@ async fn sample_trains_and_the_map_shows() {
         .await
         .unwrap();
     assert!(zoom_tip.as_str().unwrap_or("").contains("/16"), "{zoom_tip}");
+
+    // The ranks section: four histograms, the top ten addresses as the
+    // native pipeline ranks them, and a lookup of the first one.
+    wait(60).for_element(Locator::Css("#top-table tbody tr")).await.unwrap();
+    for id in ["ip", "24", "16", "asn"] {
+        let bars = client
+            .execute(
+                &format!("return document.querySelectorAll('#hist-{id} svg rect').length"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(bars.as_u64().unwrap() >= 20, "histogram {id}: {bars} rects");
+    }
+    let top = client
+        .execute(
+            "return [...document.querySelectorAll('#top-table tbody tr')].map(tr => \
+             [tr.querySelector('th').textContent, tr.querySelectorAll('td')[2].textContent])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let top: Vec<(String, String)> = serde_json::from_value(top).unwrap();
+    println!("top addresses shown: {top:?}");
+    assert_eq!(top.len(), 10);
+    let shown_top: Vec<String> = top.iter().map(|t| t.0.clone()).collect();
+    assert_eq!(shown_top, expected_top);
+    let lookup = client.find(Locator::Css("#lookup")).await.unwrap();
+    lookup.send_keys(&format!("{}\u{E007}", top[0].0)).await.unwrap();
+    wait(30).for_element(Locator::Css("#address-ranks")).await.unwrap();
+    let ranks = client
+        .execute(
+            "return [...document.querySelectorAll('#address-ranks tbody td.num')]\
+             .map(td => td.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let ranks: Vec<String> = serde_json::from_value(ranks).unwrap();
+    assert_eq!(ranks.len(), 4, "{ranks:?}");
+    assert_eq!(ranks[0], top[0].1, "IP rank in the report and the table");
+    let heading = client
+        .find(Locator::Css("#address-report h4"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(heading.starts_with(&top[0].0), "{heading}");
+    // A bad address: a sentence naming it next to the box.
+    lookup.clear().await.unwrap();
+    lookup.send_keys("61.177.172\u{E007}").await.unwrap();
+    let problem =
+        wait(30).for_element(Locator::Css("#lookup-problem")).await.unwrap();
+    let problem = problem.text().await.unwrap();
+    assert!(problem.contains("61.177.172"), "{problem}");
+    assert!(problem.contains("not an IPv4 address"), "{problem}");
+    // Look the first address up again by clicking it in the table, and
+    // keep a picture of the section.
+    client
+        .find(Locator::Css("#top-table tbody tr button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait(30).for_element(Locator::Css("#address-report")).await.unwrap();
+    let section = client.find(Locator::Css("section.ranks")).await.unwrap();
+    let png = section.screenshot().await.unwrap();
+    std::fs::create_dir_all(root().join("target")).unwrap();
+    std::fs::write(root().join("target/e2e-ranks.png"), &png).unwrap();
 
     // Several files dropped at once all load, each with its own card.
     let fixtures = root().join("tests/fixtures/ingest");

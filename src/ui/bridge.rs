@@ -116,9 +116,25 @@ fn receive(state: AppState, response: Response) {
             state.day.set(Some(result.map_day - 1));
             state.observed.set(None);
             state.owners.set(Vec::new());
+            state.ranks.set(None);
+            state.address.set(None);
+            state.inspect_day.set(None);
+            state.problems.update(|p| {
+                p.retain(|x| x.context != "lookup" && x.context != "inspect")
+            });
             state.result.set(Some(result));
             // Owners and observed counts for the first view.
             state.refresh_map();
+            // Rank histograms and top keys for the map's day.
+            send(&Request::Inspect { day: None }, None);
+        }
+        Response::Ranks(report) => {
+            state.problems.update(|p| p.retain(|x| x.context != "inspect"));
+            state.ranks.set(Some(*report));
+        }
+        Response::Address(report) => {
+            state.problems.update(|p| p.retain(|x| x.context != "lookup"));
+            state.address.set(Some(*report));
         }
         Response::Grid { layer, grid, owners, observed, day, millis } => {
             if layer != state.layer.get_untracked() {
@@ -148,6 +164,9 @@ fn receive(state: AppState, response: Response) {
         }
         Response::Failed { context, message } => {
             state.progress.set(None);
+            if context == "lookup" {
+                state.address.set(None);
+            }
             state.problem(&context, message);
         }
     }

@@ -9,10 +9,12 @@
 mod bridge;
 mod map_view;
 mod rail;
+mod ranks;
 mod results;
 
 use crate::event::{Behaviour, Day};
 use crate::features::FeatureSet;
+use crate::inspect::{AddressReport, RankReport};
 use crate::map::{Grid, Level};
 use crate::pipeline::RunResult;
 use crate::protocol::{Inventory, Request};
@@ -79,6 +81,12 @@ pub struct AppState {
     pub feature_set: RwSignal<FeatureSet>,
     /// Next id for a file card.
     pub next_id: StoredValue<u32>,
+    /// Histograms and top keys for `inspect_day`.
+    pub ranks: RwSignal<Option<RankReport>>,
+    /// The day of the ranks section; `None` = the map's day.
+    pub inspect_day: RwSignal<Option<Day>>,
+    /// The last address looked up.
+    pub address: RwSignal<Option<AddressReport>>,
 }
 
 impl AppState {
@@ -101,6 +109,9 @@ impl AppState {
             half_life: RwSignal::new(3.0),
             feature_set: RwSignal::new(FeatureSet::Extended),
             next_id: StoredValue::new(1),
+            ranks: RwSignal::new(None),
+            inspect_day: RwSignal::new(None),
+            address: RwSignal::new(None),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The results zone: next-day figures beside the baselines, the
-//! walk-forward chart, per-day counts and the exports.
+//! walk-forward chart, per-day counts and the exports, then the ranks
+//! section ([`super::ranks`]).
 
 use super::AppState;
 use crate::chart::{self, Metric};
@@ -16,6 +17,7 @@ pub fn Results() -> impl IntoView {
     view! {
         <section class="results" aria-label="Results">
             {move || state.result.get().map(|r| view! { <Figures result=r/> })}
+            {move || state.result.with(Option::is_some).then(|| view! { <super::ranks::Ranks/> })}
             {move || state.result.with(Option::is_none).then(|| view! {
                 <p class="hint">"Results appear here after training: next-day accuracy, TPR, TNR, precision, LR+ and AUC beside the naive baselines, and a chart over the days."</p>
             })}
