@@ -91,8 +91,9 @@ fn Figures(result: RunResult) -> impl IntoView {
     );
     let noise = (benign.noisy > 0).then(|| {
         format!(
-            "Label noise: {} training benign addresses share a /24 with a blocked source.",
-            benign.noisy
+            "Label noise: {} training benign address{} a /24 with a blocked source.",
+            benign.noisy,
+            if benign.noisy == 1 { " shares" } else { "es share" }
         )
     });
     let timings = result
