@@ -118,6 +118,10 @@ pub struct TrainParams {
     pub n_components: usize,
     /// Stop when the projected-gradient gap falls below this.
     pub tol: f64,
+    /// Also stop when the relative duality gap (primal - dual) / primal
+    /// falls below this, which bounds how far the objective is from its
+    /// optimum (0 turns the test off).
+    pub rel_tol: f64,
     /// Cap on passes over the data (training reports non-convergence).
     pub max_epochs: usize,
     /// Weight classes by n / (2 n_class) so both count equally.
@@ -132,6 +136,7 @@ impl Default for TrainParams {
             gamma: None,
             n_components: 128,
             tol: 0.1,
+            rel_tol: 0.01,
             max_epochs: 1000,
             balance: true,
         }
@@ -173,6 +178,13 @@ impl TrainParams {
         if !(self.tol.is_finite() && self.tol > 0.0) {
             return bad("tol", self.tol.to_string(), "must be finite and > 0");
         }
+        if !(self.rel_tol.is_finite() && self.rel_tol >= 0.0) {
+            return bad(
+                "rel_tol",
+                self.rel_tol.to_string(),
+                "must be finite and >= 0",
+            );
+        }
         if self.max_epochs == 0 {
             return bad("max_epochs", "0".into(), "must be >= 1");
         }
@@ -191,10 +203,13 @@ pub struct FitInfo {
     pub gamma: f64,
     /// Solver passes.
     pub epochs: usize,
-    /// Whether the solver met the tolerance before the epoch cap.
+    /// Whether the solver met a tolerance before the epoch cap.
     pub converged: bool,
     /// Final projected-gradient gap.
     pub gap: f64,
+    /// Last relative duality gap computed, if any.
+    #[serde(default)]
+    pub rel_gap: Option<f64>,
     /// Merged rows with a non-zero dual variable.
     pub support: usize,
 }
@@ -286,6 +301,7 @@ impl Model {
         let problem = linear::Problem { x: &z, d, y: &merged.y, upper: &upper };
         let settings = linear::Settings {
             tol: p.tol,
+            rel_tol: p.rel_tol,
             max_epochs: p.max_epochs,
             seed: p.seed.wrapping_add(1),
         };
@@ -306,6 +322,7 @@ impl Model {
                 epochs: sol.epochs,
                 converged: sol.converged,
                 gap: sol.gap,
+                rel_gap: sol.rel_gap,
                 support: sol.support,
             },
         };
