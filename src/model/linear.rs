@@ -187,12 +187,13 @@ pub fn solve(
 
         // Dual objective (maximised form); it only grows. The duality gap
         // needs a pass over all rows, so it is computed only once the dual
-        // has nearly stopped moving: a gap below rel_tol implies that.
+        // has nearly stopped moving (on the benchmark set the dual moves by
+        // about a tenth of the relative gap per epoch).
         let half_norm = 0.5 * (dot_f32(&w, &w) + bias * bias);
         let dual = sum_alpha - half_norm;
         let moved = (dual - dual_old).abs() / dual.abs().max(f64::MIN_POSITIVE);
         dual_old = dual;
-        if settings.rel_tol > 0.0 && moved <= settings.rel_tol {
+        if settings.rel_tol > 0.0 && moved <= settings.rel_tol * 0.25 {
             let mut hinge = 0.0;
             for (i, st) in state.iter().enumerate() {
                 let margin = st.sign * (dot_f32(row(i), &w) + bias);
@@ -334,7 +335,8 @@ mod tests {
         let y: Vec<bool> = xs.iter().map(|&v| v > 0.5).collect();
         let upper = vec![100.0; xs.len()];
         let problem = Problem { x: &xs, d: 1, y: &y, upper: &upper };
-        let settings = Settings { tol: 1e-4, rel_tol: 0.0, max_epochs: 10_000, seed: 1 };
+        let settings =
+            Settings { tol: 1e-4, rel_tol: 0.0, max_epochs: 10_000, seed: 1 };
         let sol = solve(&problem, &settings, &mut |_| true).unwrap();
         assert!(sol.converged);
         for (&v, &l) in xs.iter().zip(&y) {
@@ -344,12 +346,65 @@ mod tests {
     }
 
     #[test]
+    fn relative_gap_stop_is_a_true_certificate() {
+        // Two overlapping noisy classes in 3-D: many bounded alphas.
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let n = 2000;
+        let mut xs = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..n {
+            let l = i % 2 == 0;
+            let shift = if l { 0.3 } else { -0.3 };
+            for _ in 0..3 {
+                xs.push(shift + rand::Rng::random::<f32>(&mut rng) - 0.5);
+            }
+            y.push(l);
+        }
+        let upper = vec![1.0; n];
+        let problem = Problem { x: &xs, d: 3, y: &y, upper: &upper };
+        let settings =
+            Settings { tol: 1e-12, rel_tol: 0.01, max_epochs: 1000, seed: 2 };
+        let sol = solve(&problem, &settings, &mut |_| true).unwrap();
+        assert!(sol.converged);
+        let reported = sol.rel_gap.unwrap();
+        assert!(reported <= 0.01, "reported gap {reported}");
+        // Recompute primal objectives independently, in f64.
+        let primal_of = |sol: &Solution| {
+            let norm = sol.w.iter().map(|v| v * v).sum::<f64>()
+                + sol.bias * sol.bias;
+            let hinge: f64 = xs
+                .chunks(3)
+                .zip(&y)
+                .map(|(r, &l)| {
+                    let f = r
+                        .iter()
+                        .zip(&sol.w)
+                        .map(|(&v, w)| v as f64 * w)
+                        .sum::<f64>()
+                        + sol.bias;
+                    (1.0 - if l { f } else { -f }).max(0.0)
+                })
+                .sum();
+            0.5 * norm + hinge
+        };
+        // A tightly solved run bounds the optimum P* from above; the
+        // certificate says P(w) <= D(alpha) / (1 - gap) <= P* / 0.99.
+        let tight = Settings { rel_tol: 1e-5, ..settings };
+        let best = solve(&problem, &tight, &mut |_| true).unwrap();
+        let (p_sol, p_best) = (primal_of(&sol), primal_of(&best));
+        assert!(p_sol <= p_best / 0.99 * (1.0 + 1e-6), "{p_sol} {p_best}");
+        assert!(p_sol >= p_best * (1.0 - 1e-4), "{p_sol} {p_best}");
+        assert!(sol.epochs < best.epochs, "{} {}", sol.epochs, best.epochs);
+    }
+
+    #[test]
     fn cancel_stops_the_solver() {
         let xs = [0.0f32, 1.0];
         let y = [false, true];
         let upper = [1.0, 1.0];
         let problem = Problem { x: &xs, d: 1, y: &y, upper: &upper };
-        let settings = Settings { tol: 1e-9, rel_tol: 0.0, max_epochs: 100, seed: 1 };
+        let settings =
+            Settings { tol: 1e-9, rel_tol: 0.0, max_epochs: 100, seed: 1 };
         let err = solve(&problem, &settings, &mut |_| false).unwrap_err();
         assert!(matches!(err, ModelError::Cancelled));
     }

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use cv::{cross_validate, CvResult};
 use platt::Platt;
-use rff::{fast_cos, Rff};
+use rff::Rff;
 
 /// Why training, prediction set-up or model loading failed.
 #[derive(Debug, thiserror::Error)]
@@ -306,7 +306,6 @@ impl Model {
             seed: p.seed.wrapping_add(1),
         };
         let sol = linear::solve(&problem, &settings, progress)?;
-        drop(z);
         let scale = (2.0 / d as f64).sqrt();
 
         let mut model = Model {
@@ -327,13 +326,15 @@ impl Model {
             },
         };
 
-        // Calibrate on the decision values the stored model will produce.
-        let mut arg = vec![0.0f32; d];
-        let f: Vec<f64> = merged
-            .x
-            .chunks_exact(n_features)
-            .map(|row| model.decision_with(row, &mut arg))
+        // Calibrate on the training rows' decision values, read off the
+        // stored features (the same values as the model's own decisions up
+        // to f32 rounding, without a second cosine pass).
+        let w32: Vec<f32> = sol.w.iter().map(|&v| v as f32).collect();
+        let f: Vec<f64> = z
+            .chunks_exact(d)
+            .map(|zi| linear::dot_f32(zi, &w32) + sol.bias)
             .collect();
+        drop(z);
         model.platt = Platt::fit(&f, &merged.y, &merged.w);
         log::debug!(
             "model: {rows} rows, {n} unique, gamma {gamma:.4}, D {d}, \
@@ -432,22 +433,8 @@ impl Model {
     /// Decision value of one row using `arg` (length D) as scratch space.
     #[inline]
     fn decision_with(&self, row: &[f32], arg: &mut [f32]) -> f64 {
-        self.rff.phases(row, arg);
-
-        // Eight independent lanes let the compiler vectorise the sum.
-        let mut acc = [0.0f32; 8];
-        let mut a8 = arg.chunks_exact(8);
-        let mut c8 = self.coef.chunks_exact(8);
-        for (a, c) in (&mut a8).zip(&mut c8) {
-            for l in 0..8 {
-                acc[l] += c[l] * fast_cos(a[l]);
-            }
-        }
-        let mut sum: f64 = acc.iter().map(|&v| v as f64).sum();
-        for (&a, &c) in a8.remainder().iter().zip(c8.remainder()) {
-            sum += (c * fast_cos(a)) as f64;
-        }
-        sum + self.bias as f64
+        self.rff.cosines(row, arg);
+        linear::dot_f32(arg, &self.coef) + self.bias as f64
     }
 }
 
@@ -507,16 +494,11 @@ fn merge(
     y: &[bool],
     weight: Option<&[f32]>,
 ) -> Merged {
-    // -0.0 and 0.0 are the same feature value.
-    let key = |i: usize| {
-        x[i * n_features..(i + 1) * n_features].iter().map(|v| {
-            if *v == 0.0 {
-                0
-            } else {
-                v.to_bits()
-            }
-        })
-    };
+    // Sort keys: the bit patterns of the values (-0.0 and 0.0 are the same
+    // feature value), computed once rather than in every comparison.
+    let bits: Vec<u32> =
+        x.iter().map(|v| if *v == 0.0 { 0 } else { v.to_bits() }).collect();
+    let key = |i: usize| &bits[i * n_features..(i + 1) * n_features];
     let w = |i: usize| weight.map_or(1.0, |w| w[i] as f64);
     let mut order: Vec<usize> = (0..y.len()).filter(|&i| w(i) > 0.0).collect();
     order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(y[a].cmp(&y[b])));
@@ -524,7 +506,7 @@ fn merge(
     let mut merged = Merged { x: Vec::new(), y: Vec::new(), w: Vec::new() };
     let mut last: Option<usize> = None;
     for i in order {
-        let same = last.is_some_and(|j| y[i] == y[j] && key(i).eq(key(j)));
+        let same = last.is_some_and(|j| y[i] == y[j] && key(i) == key(j));
         if same {
             if let Some(total) = merged.w.last_mut() {
                 *total += w(i);
@@ -608,6 +590,11 @@ mod tests {
         let p = TrainParams { c: -1.0, ..TrainParams::default() };
         let err = p.check().unwrap_err().to_string();
         assert_eq!(err, "invalid parameter c = -1: must be finite and > 0");
+        let p = TrainParams { rel_tol: -0.1, ..TrainParams::default() };
+        assert!(matches!(
+            p.check(),
+            Err(ModelError::InvalidParams { name: "rel_tol", .. })
+        ));
         let p = TrainParams { n_components: 0, ..TrainParams::default() };
         assert!(matches!(
             p.check(),
