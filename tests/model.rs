@@ -96,8 +96,8 @@ fn duality_gap_stops_training_and_old_json_loads() {
     // A projected-gradient tolerance that is never met: only the relative
     // duality gap can stop the solver before the epoch cap.
     let p = TrainParams { tol: 1e-12, ..TrainParams::default() };
-    let model = Model::fit(&train.x, 5, &train.y, None, &p, &mut |_| true)
-        .unwrap();
+    let model =
+        Model::fit(&train.x, 5, &train.y, None, &p, &mut |_| true).unwrap();
     let info = model.info().clone();
     println!("{info:?}");
     assert!(info.converged && info.epochs < p.max_epochs);

@@ -370,8 +370,8 @@ mod tests {
         assert!(reported <= 0.01, "reported gap {reported}");
         // Recompute primal objectives independently, in f64.
         let primal_of = |sol: &Solution| {
-            let norm = sol.w.iter().map(|v| v * v).sum::<f64>()
-                + sol.bias * sol.bias;
+            let norm =
+                sol.w.iter().map(|v| v * v).sum::<f64>() + sol.bias * sol.bias;
             let hinge: f64 = xs
                 .chunks(3)
                 .zip(&y)
