@@ -91,6 +91,28 @@ fn json_round_trip_predicts_the_same() {
 }
 
 #[test]
+fn duality_gap_stops_training_and_old_json_loads() {
+    let train = fixture("train_5k.csv.gz");
+    // A projected-gradient tolerance that is never met: only the relative
+    // duality gap can stop the solver before the epoch cap.
+    let p = TrainParams { tol: 1e-12, ..TrainParams::default() };
+    let model =
+        Model::fit(&train.x, 5, &train.y, None, &p, &mut |_| true).unwrap();
+    let info = model.info().clone();
+    println!("{info:?}");
+    assert!(info.converged && info.epochs < p.max_epochs);
+    let gap = info.rel_gap.unwrap();
+    assert!(gap > 0.0 && gap <= p.rel_tol, "relative gap {gap}");
+    // Models saved before the field existed still load.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&model.to_json()).unwrap();
+    let removed = json["info"].as_object_mut().unwrap().remove("rel_gap");
+    assert_eq!(removed.and_then(|v| v.as_f64()), Some(gap));
+    let old = Model::from_json(&json.to_string()).unwrap();
+    assert_eq!(old.info().rel_gap, None);
+}
+
+#[test]
 fn merged_duplicates_equal_weighted_rows() {
     let train = fixture("train_5k.csv.gz");
     let (x, y) = head(&train, 600);

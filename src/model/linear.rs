@@ -7,9 +7,13 @@
 //! updated at a time in closed form while w = sum(alpha_i y_i x_i) is kept
 //! up to date, so an update costs two passes over one row. Rows whose
 //! alpha sits at a bound with a gradient pushing outwards are shrunk out of
-//! the active set; training stops when the projected-gradient gap
-//! max(PG) - min(PG) over the active set falls below the tolerance and a
-//! final pass over all rows confirms it.
+//! the active set. Training stops at the first of two tests: the relative
+//! duality gap (P(w) - D(alpha)) / P(w) over all rows falls below
+//! `rel_tol` (so the returned w is within that fraction of the optimal
+//! primal objective), or liblinear's projected-gradient gap
+//! max(PG) - min(PG) over the active set falls below `tol` and a final
+//! pass over all rows confirms it. On noisy data the second needs ten
+//! times the epochs of the first for no change in accuracy.
 //!
 //! The bias is an extra input fixed at 1 (and so regularised, as in
 //! liblinear with `-B 1`). The feature map and the calibration live
@@ -37,6 +41,9 @@ pub struct Problem<'a> {
 pub struct Settings {
     /// Stop when the projected-gradient gap is below this.
     pub tol: f64,
+    /// Also stop when the relative duality gap (primal - dual) / primal
+    /// falls below this (0 turns the test off).
+    pub rel_tol: f64,
     /// Hard cap on passes over the active set.
     pub max_epochs: usize,
     /// Seed of the per-epoch permutation.
@@ -56,12 +63,17 @@ pub struct Solution {
     pub converged: bool,
     /// Projected-gradient gap at the last pass.
     pub gap: f64,
+    /// Relative duality gap at the last check, if it was checked.
+    pub rel_gap: Option<f64>,
     /// Rows with alpha > 0 (support vectors).
     pub support: usize,
 }
 
 /// Rows per block of the visiting order (128 rows of 128 f32 = 64 KiB).
 const BLOCK: usize = 128;
+
+/// Lanes of the vectorised dot product and update.
+const LANES: usize = 16;
 
 /// Solves the dual problem; `progress` gets a done-fraction every epoch.
 pub fn solve(
@@ -73,20 +85,22 @@ pub fn solve(
     let n = y.len();
     let row = |i: usize| &x[i * d..(i + 1) * d];
 
-    // Diagonal of Q, including the constant bias input.
-    let qii: Vec<f64> = (0..n)
-        .map(|i| {
-            1.0 + row(i).iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>()
+    // Everything the update reads about a row sits in one 32-byte record:
+    // rows are visited in random order, so each array is a cache miss.
+    let mut state: Vec<RowState> = (0..n)
+        .map(|i| RowState {
+            alpha: 0.0,
+            upper: upper[i],
+            // Diagonal of Q, including the constant bias input.
+            qii: 1.0 + dot_f32(row(i), row(i)),
+            sign: if y[i] { 1.0 } else { -1.0 },
         })
         .collect();
-    let sign: Vec<f64> =
-        y.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect();
-
-    let mut alpha = vec![0.0f64; n];
-    // w accumulates in f64; its f32 copy feeds the (vectorised) dot product.
-    let mut w = vec![0.0f64; d];
-    let mut w32 = vec![0.0f32; d];
+    // Single precision keeps the two passes per row short and vectorised;
+    // the few epochs the relative-gap test allows lose nothing by it.
+    let mut w = vec![0.0f32; d];
     let mut bias = 0.0f64;
+    let mut sum_alpha = 0.0f64;
     let mut active: Vec<usize> = (0..n).collect();
     let mut n_active = n;
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
@@ -94,6 +108,8 @@ pub fn solve(
     let mut pg_min_old = f64::NEG_INFINITY;
     let mut first_gap = None;
     let mut gap = f64::INFINITY;
+    let mut rel_gap = None;
+    let mut dual_old = 0.0f64;
     let mut epochs = 0;
     let mut converged = false;
 
@@ -115,14 +131,26 @@ pub fn solve(
             let lo = block * BLOCK;
             let chunk = &mut active[lo..(lo + BLOCK).min(n_active)];
             chunk.shuffle(&mut rng);
+            // Pull the block's rows into cache with independent loads (one
+            // per 64-byte line) before the dependent update chain needs
+            // them: the loads overlap instead of stalling one by one.
+            let mut touch = 0.0f32;
+            for &i in chunk.iter() {
+                for v in row(i).iter().step_by(16) {
+                    touch += v;
+                }
+                touch += state[i].sign as f32;
+            }
+            std::hint::black_box(touch);
             for &i in chunk.iter() {
                 let xi = row(i);
-                let dot = dot_f32(xi, &w32) + bias;
-                let g = sign[i] * dot - 1.0;
+                let st = &mut state[i];
+                let dot = dot_f32(xi, &w) + bias;
+                let g = st.sign * dot - 1.0;
 
                 // Projected gradient; shrink rows stuck at a bound.
                 let mut pg = 0.0;
-                if alpha[i] == 0.0 {
+                if st.alpha == 0.0 {
                     if g > pg_max_old {
                         keep[i] = false;
                         continue;
@@ -130,7 +158,7 @@ pub fn solve(
                     if g < 0.0 {
                         pg = g;
                     }
-                } else if alpha[i] >= upper[i] {
+                } else if st.alpha >= st.upper {
                     if g < pg_min_old {
                         keep[i] = false;
                         continue;
@@ -145,14 +173,12 @@ pub fn solve(
                 pg_min = pg_min.min(pg);
 
                 if pg.abs() > 1e-12 {
-                    let old = alpha[i];
-                    let new = (old - g / qii[i]).clamp(0.0, upper[i]);
-                    alpha[i] = new;
-                    let step = (new - old) * sign[i];
-                    for ((wk, wk32), &v) in w.iter_mut().zip(&mut w32).zip(xi) {
-                        *wk += step * v as f64;
-                        *wk32 = *wk as f32;
-                    }
+                    let old = st.alpha;
+                    let new = (old - g / st.qii).clamp(0.0, st.upper);
+                    st.alpha = new;
+                    sum_alpha += new - old;
+                    let step = (new - old) * st.sign;
+                    axpy_f32(step as f32, xi, &mut w);
                     bias += step;
                 }
             }
@@ -162,8 +188,40 @@ pub fn solve(
 
         gap = if pg_max >= pg_min { pg_max - pg_min } else { 0.0 };
         let start = *first_gap.get_or_insert(gap.max(settings.tol));
-        if !progress(done_fraction(start, gap, settings, epochs)) {
+
+        // Dual objective (maximised form); it only grows. The duality gap
+        // needs a pass over all rows, so it is computed only once the dual
+        // has nearly stopped moving (on the benchmark set the dual moves by
+        // about a tenth of the relative gap per epoch).
+        let half_norm = 0.5 * (dot_f32(&w, &w) + bias * bias);
+        let dual = sum_alpha - half_norm;
+        let moved = (dual - dual_old).abs() / dual.abs().max(f64::MIN_POSITIVE);
+        dual_old = dual;
+        if settings.rel_tol > 0.0 && moved <= settings.rel_tol * 0.25 {
+            let mut hinge = 0.0;
+            for (i, st) in state.iter().enumerate() {
+                let margin = st.sign * (dot_f32(row(i), &w) + bias);
+                if margin < 1.0 {
+                    hinge += st.upper * (1.0 - margin);
+                }
+            }
+            let primal = half_norm + hinge;
+            rel_gap =
+                Some((primal - dual) / primal.abs().max(f64::MIN_POSITIVE));
+        }
+        log::trace!(
+            "dual cd: epoch {epochs}, {n_active} active, gap {gap:.3}, \
+             dual {dual:.3}, moved {moved:.2e}, relative gap {:.2e}",
+            rel_gap.unwrap_or(f64::NAN)
+        );
+        let fraction =
+            done_fraction(start, gap, rel_gap, moved, settings, epochs);
+        if !progress(fraction) {
             return Err(ModelError::Cancelled);
+        }
+        if rel_gap.is_some_and(|r| r <= settings.rel_tol) {
+            converged = true;
+            break;
         }
 
         if gap <= settings.tol {
@@ -183,22 +241,37 @@ pub fn solve(
         pg_min_old = if pg_min >= 0.0 { f64::NEG_INFINITY } else { pg_min };
     }
 
-    let support = alpha.iter().filter(|&&a| a > 0.0).count();
+    let support = state.iter().filter(|st| st.alpha > 0.0).count();
     log::debug!(
-        "dual cd: {n} rows, {epochs} epochs, gap {gap:.2e}, \
-         {support} support vectors, converged {converged}"
+        "dual cd: {n} rows, {epochs} epochs, gap {gap:.2e}, relative \
+         duality gap {:.2e}, {support} support vectors, \
+         converged {converged}",
+        rel_gap.unwrap_or(f64::NAN)
     );
-    Ok(Solution { w, bias, epochs, converged, gap, support })
+    let w = w.iter().map(|&v| v as f64).collect();
+    Ok(Solution { w, bias, epochs, converged, gap, rel_gap, support })
 }
 
-/// Dot product of two f32 slices in eight lanes, summed in f64.
-#[inline]
-fn dot_f32(a: &[f32], b: &[f32]) -> f64 {
-    let mut acc = [0.0f32; 8];
-    let mut ca = a.chunks_exact(8);
-    let mut cb = b.chunks_exact(8);
+/// What the solver keeps per row.
+struct RowState {
+    /// Dual variable.
+    alpha: f64,
+    /// Its upper bound.
+    upper: f64,
+    /// Q_ii = |x_i|^2 + 1.
+    qii: f64,
+    /// Label as +1 or -1.
+    sign: f64,
+}
+
+/// Dot product of two f32 slices in sixteen lanes, summed in f64.
+#[inline(always)]
+pub fn dot_f32(a: &[f32], b: &[f32]) -> f64 {
+    let mut acc = [0.0f32; LANES];
+    let mut ca = a.chunks_exact(LANES);
+    let mut cb = b.chunks_exact(LANES);
     for (x, y) in (&mut ca).zip(&mut cb) {
-        for l in 0..8 {
+        for l in 0..LANES {
             acc[l] += x[l] * y[l];
         }
     }
@@ -209,21 +282,49 @@ fn dot_f32(a: &[f32], b: &[f32]) -> f64 {
     sum
 }
 
-/// Estimates training progress from how far the gap has fallen towards
-/// the tolerance on a log scale (or from the epoch cap, if further along).
+/// Adds `step * x` to `w`, sixteen lanes at a time.
+#[inline(always)]
+fn axpy_f32(step: f32, x: &[f32], w: &mut [f32]) {
+    let mut cw = w.chunks_exact_mut(LANES);
+    let mut cx = x.chunks_exact(LANES);
+    for (wk, xk) in (&mut cw).zip(&mut cx) {
+        for l in 0..LANES {
+            wk[l] += step * xk[l];
+        }
+    }
+    for (wk, &xk) in cw.into_remainder().iter_mut().zip(cx.remainder()) {
+        *wk += step * xk;
+    }
+}
+
+/// Estimates training progress from how far the projected-gradient gap
+/// has fallen towards `tol` and the dual's relative movement towards
+/// `rel_tol`, both on a log scale (or from the epoch cap, if further along).
 fn done_fraction(
     start: f64,
     gap: f64,
+    rel_gap: Option<f64>,
+    moved: f64,
     settings: &Settings,
     epochs: usize,
 ) -> f32 {
-    let by_gap = if start > settings.tol && gap > 0.0 {
-        ((start / gap).ln() / (start / settings.tol).ln()).clamp(0.0, 1.0)
+    let log_progress = |from: f64, now: f64, to: f64| {
+        if from > to && now > 0.0 {
+            ((from / now).ln() / (from / to).ln()).clamp(0.0, 1.0)
+        } else {
+            1.0
+        }
+    };
+    let by_gap = log_progress(start, gap, settings.tol);
+    let by_rel = if settings.rel_tol > 0.0 {
+        // The dual moves by about 1 in its first epoch.
+        let now = rel_gap.map_or(moved, |r| r.clamp(0.0, 1.0).max(moved));
+        log_progress(1.0, now, settings.rel_tol)
     } else {
-        1.0
+        0.0
     };
     let by_cap = epochs as f64 / settings.max_epochs.max(1) as f64;
-    by_gap.max(by_cap).min(0.99) as f32
+    by_gap.max(by_rel).max(by_cap).min(0.99) as f32
 }
 
 #[cfg(test)]
@@ -238,7 +339,8 @@ mod tests {
         let y: Vec<bool> = xs.iter().map(|&v| v > 0.5).collect();
         let upper = vec![100.0; xs.len()];
         let problem = Problem { x: &xs, d: 1, y: &y, upper: &upper };
-        let settings = Settings { tol: 1e-4, max_epochs: 10_000, seed: 1 };
+        let settings =
+            Settings { tol: 1e-4, rel_tol: 0.0, max_epochs: 10_000, seed: 1 };
         let sol = solve(&problem, &settings, &mut |_| true).unwrap();
         assert!(sol.converged);
         for (&v, &l) in xs.iter().zip(&y) {
@@ -248,12 +350,65 @@ mod tests {
     }
 
     #[test]
+    fn relative_gap_stop_is_a_true_certificate() {
+        // Two overlapping noisy classes in 3-D: many bounded alphas.
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let n = 2000;
+        let mut xs = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..n {
+            let l = i % 2 == 0;
+            let shift = if l { 0.3 } else { -0.3 };
+            for _ in 0..3 {
+                xs.push(shift + rand::Rng::random::<f32>(&mut rng) - 0.5);
+            }
+            y.push(l);
+        }
+        let upper = vec![1.0; n];
+        let problem = Problem { x: &xs, d: 3, y: &y, upper: &upper };
+        let settings =
+            Settings { tol: 1e-12, rel_tol: 0.01, max_epochs: 1000, seed: 2 };
+        let sol = solve(&problem, &settings, &mut |_| true).unwrap();
+        assert!(sol.converged);
+        let reported = sol.rel_gap.unwrap();
+        assert!(reported <= 0.01, "reported gap {reported}");
+        // Recompute primal objectives independently, in f64.
+        let primal_of = |sol: &Solution| {
+            let norm =
+                sol.w.iter().map(|v| v * v).sum::<f64>() + sol.bias * sol.bias;
+            let hinge: f64 = xs
+                .chunks(3)
+                .zip(&y)
+                .map(|(r, &l)| {
+                    let f = r
+                        .iter()
+                        .zip(&sol.w)
+                        .map(|(&v, w)| v as f64 * w)
+                        .sum::<f64>()
+                        + sol.bias;
+                    (1.0 - if l { f } else { -f }).max(0.0)
+                })
+                .sum();
+            0.5 * norm + hinge
+        };
+        // A tightly solved run bounds the optimum P* from above; the
+        // certificate says P(w) <= D(alpha) / (1 - gap) <= P* / 0.99.
+        let tight = Settings { rel_tol: 1e-5, ..settings };
+        let best = solve(&problem, &tight, &mut |_| true).unwrap();
+        let (p_sol, p_best) = (primal_of(&sol), primal_of(&best));
+        assert!(p_sol <= p_best / 0.99 * (1.0 + 1e-6), "{p_sol} {p_best}");
+        assert!(p_sol >= p_best * (1.0 - 1e-4), "{p_sol} {p_best}");
+        assert!(sol.epochs < best.epochs, "{} {}", sol.epochs, best.epochs);
+    }
+
+    #[test]
     fn cancel_stops_the_solver() {
         let xs = [0.0f32, 1.0];
         let y = [false, true];
         let upper = [1.0, 1.0];
         let problem = Problem { x: &xs, d: 1, y: &y, upper: &upper };
-        let settings = Settings { tol: 1e-9, max_epochs: 100, seed: 1 };
+        let settings =
+            Settings { tol: 1e-9, rel_tol: 0.0, max_epochs: 100, seed: 1 };
         let err = solve(&problem, &settings, &mut |_| false).unwrap_err();
         assert!(matches!(err, ModelError::Cancelled));
     }

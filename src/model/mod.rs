@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use cv::{cross_validate, CvResult};
 use platt::Platt;
-use rff::{fast_cos, Rff};
+use rff::Rff;
 
 /// Why training, prediction set-up or model loading failed.
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +118,10 @@ pub struct TrainParams {
     pub n_components: usize,
     /// Stop when the projected-gradient gap falls below this.
     pub tol: f64,
+    /// Also stop when the relative duality gap (primal - dual) / primal
+    /// falls below this, which bounds how far the objective is from its
+    /// optimum (0 turns the test off).
+    pub rel_tol: f64,
     /// Cap on passes over the data (training reports non-convergence).
     pub max_epochs: usize,
     /// Weight classes by n / (2 n_class) so both count equally.
@@ -132,6 +136,7 @@ impl Default for TrainParams {
             gamma: None,
             n_components: 128,
             tol: 0.1,
+            rel_tol: 0.01,
             max_epochs: 1000,
             balance: true,
         }
@@ -173,6 +178,13 @@ impl TrainParams {
         if !(self.tol.is_finite() && self.tol > 0.0) {
             return bad("tol", self.tol.to_string(), "must be finite and > 0");
         }
+        if !(self.rel_tol.is_finite() && self.rel_tol >= 0.0) {
+            return bad(
+                "rel_tol",
+                self.rel_tol.to_string(),
+                "must be finite and >= 0",
+            );
+        }
         if self.max_epochs == 0 {
             return bad("max_epochs", "0".into(), "must be >= 1");
         }
@@ -191,10 +203,13 @@ pub struct FitInfo {
     pub gamma: f64,
     /// Solver passes.
     pub epochs: usize,
-    /// Whether the solver met the tolerance before the epoch cap.
+    /// Whether the solver met a tolerance before the epoch cap.
     pub converged: bool,
     /// Final projected-gradient gap.
     pub gap: f64,
+    /// Last relative duality gap computed, if any.
+    #[serde(default)]
+    pub rel_gap: Option<f64>,
     /// Merged rows with a non-zero dual variable.
     pub support: usize,
 }
@@ -286,11 +301,11 @@ impl Model {
         let problem = linear::Problem { x: &z, d, y: &merged.y, upper: &upper };
         let settings = linear::Settings {
             tol: p.tol,
+            rel_tol: p.rel_tol,
             max_epochs: p.max_epochs,
             seed: p.seed.wrapping_add(1),
         };
         let sol = linear::solve(&problem, &settings, progress)?;
-        drop(z);
         let scale = (2.0 / d as f64).sqrt();
 
         let mut model = Model {
@@ -306,17 +321,20 @@ impl Model {
                 epochs: sol.epochs,
                 converged: sol.converged,
                 gap: sol.gap,
+                rel_gap: sol.rel_gap,
                 support: sol.support,
             },
         };
 
-        // Calibrate on the decision values the stored model will produce.
-        let mut arg = vec![0.0f32; d];
-        let f: Vec<f64> = merged
-            .x
-            .chunks_exact(n_features)
-            .map(|row| model.decision_with(row, &mut arg))
+        // Calibrate on the training rows' decision values, read off the
+        // stored features (the same values as the model's own decisions up
+        // to f32 rounding, without a second cosine pass).
+        let w32: Vec<f32> = sol.w.iter().map(|&v| v as f32).collect();
+        let f: Vec<f64> = z
+            .chunks_exact(d)
+            .map(|zi| linear::dot_f32(zi, &w32) + sol.bias)
             .collect();
+        drop(z);
         model.platt = Platt::fit(&f, &merged.y, &merged.w);
         log::debug!(
             "model: {rows} rows, {n} unique, gamma {gamma:.4}, D {d}, \
@@ -415,22 +433,8 @@ impl Model {
     /// Decision value of one row using `arg` (length D) as scratch space.
     #[inline]
     fn decision_with(&self, row: &[f32], arg: &mut [f32]) -> f64 {
-        self.rff.phases(row, arg);
-
-        // Eight independent lanes let the compiler vectorise the sum.
-        let mut acc = [0.0f32; 8];
-        let mut a8 = arg.chunks_exact(8);
-        let mut c8 = self.coef.chunks_exact(8);
-        for (a, c) in (&mut a8).zip(&mut c8) {
-            for l in 0..8 {
-                acc[l] += c[l] * fast_cos(a[l]);
-            }
-        }
-        let mut sum: f64 = acc.iter().map(|&v| v as f64).sum();
-        for (&a, &c) in a8.remainder().iter().zip(c8.remainder()) {
-            sum += (c * fast_cos(a)) as f64;
-        }
-        sum + self.bias as f64
+        self.rff.cosines(row, arg);
+        linear::dot_f32(arg, &self.coef) + self.bias as f64
     }
 }
 
@@ -490,16 +494,11 @@ fn merge(
     y: &[bool],
     weight: Option<&[f32]>,
 ) -> Merged {
-    // -0.0 and 0.0 are the same feature value.
-    let key = |i: usize| {
-        x[i * n_features..(i + 1) * n_features].iter().map(|v| {
-            if *v == 0.0 {
-                0
-            } else {
-                v.to_bits()
-            }
-        })
-    };
+    // Sort keys: the bit patterns of the values (-0.0 and 0.0 are the same
+    // feature value), computed once rather than in every comparison.
+    let bits: Vec<u32> =
+        x.iter().map(|v| if *v == 0.0 { 0 } else { v.to_bits() }).collect();
+    let key = |i: usize| &bits[i * n_features..(i + 1) * n_features];
     let w = |i: usize| weight.map_or(1.0, |w| w[i] as f64);
     let mut order: Vec<usize> = (0..y.len()).filter(|&i| w(i) > 0.0).collect();
     order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(y[a].cmp(&y[b])));
@@ -507,7 +506,7 @@ fn merge(
     let mut merged = Merged { x: Vec::new(), y: Vec::new(), w: Vec::new() };
     let mut last: Option<usize> = None;
     for i in order {
-        let same = last.is_some_and(|j| y[i] == y[j] && key(i).eq(key(j)));
+        let same = last.is_some_and(|j| y[i] == y[j] && key(i) == key(j));
         if same {
             if let Some(total) = merged.w.last_mut() {
                 *total += w(i);
@@ -591,6 +590,11 @@ mod tests {
         let p = TrainParams { c: -1.0, ..TrainParams::default() };
         let err = p.check().unwrap_err().to_string();
         assert_eq!(err, "invalid parameter c = -1: must be finite and > 0");
+        let p = TrainParams { rel_tol: -0.1, ..TrainParams::default() };
+        assert!(matches!(
+            p.check(),
+            Err(ModelError::InvalidParams { name: "rel_tol", .. })
+        ));
         let p = TrainParams { n_components: 0, ..TrainParams::default() };
         assert!(matches!(
             p.check(),

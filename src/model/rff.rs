@@ -15,6 +15,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+/// Components computed together (one or more SIMD registers' worth).
+const LANES: usize = 16;
+
 /// The drawn projection of a random Fourier feature map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rff {
@@ -49,32 +52,58 @@ impl Rff {
         Rff { n_features, n_components, w, b }
     }
 
-    /// Writes the phases W x + b of one row into `arg` (length D).
+    /// Writes cos(W x + b) of one row into `out` (length D).
     ///
     /// A row shorter than `n_features` is read as if padded with zeros;
-    /// extra values are ignored.
+    /// extra values are ignored. Components are computed sixteen at a time
+    /// so that the phases stay in registers and the cosine runs over lanes.
     #[inline]
-    pub fn phases(&self, row: &[f32], arg: &mut [f32]) {
+    pub fn cosines(&self, row: &[f32], out: &mut [f32]) {
         let d = self.n_components;
-        arg.copy_from_slice(&self.b);
-        for (j, &xj) in row.iter().take(self.n_features).enumerate() {
-            // Ranks are often exactly zero; skipping them is free accuracy-wise.
-            if xj == 0.0 {
-                continue;
+        let row = &row[..row.len().min(self.n_features)];
+        let mut o16 = out.chunks_exact_mut(LANES);
+        let mut b16 = self.b.chunks_exact(LANES);
+        for (k, (o, b)) in (&mut o16).zip(&mut b16).enumerate() {
+            let k = k * LANES;
+            let mut a = [0.0f32; LANES];
+            a.copy_from_slice(b);
+            for (j, &xj) in row.iter().enumerate() {
+                // Ranks are often exactly zero: skipping them changes
+                // nothing (adding 0 * w is exact).
+                if xj == 0.0 {
+                    continue;
+                }
+                let wj = &self.w[j * d + k..j * d + k + LANES];
+                for l in 0..LANES {
+                    a[l] += wj[l] * xj;
+                }
             }
-            let wj = &self.w[j * d..(j + 1) * d];
-            for (a, &wk) in arg.iter_mut().zip(wj) {
-                *a += wk * xj;
+            for l in 0..LANES {
+                o[l] = fast_cos(a[l]);
             }
+        }
+        // The last D mod 16 components, one at a time.
+        let k0 = d - d % LANES;
+        for (k, (o, &b)) in
+            o16.into_remainder().iter_mut().zip(b16.remainder()).enumerate()
+        {
+            let k = k0 + k;
+            let mut a = b;
+            for (j, &xj) in row.iter().enumerate() {
+                if xj != 0.0 {
+                    a += self.w[j * d + k] * xj;
+                }
+            }
+            *o = fast_cos(a);
         }
     }
 
     /// Writes the full feature vector z(x) (length D) of one row into `out`.
     pub fn transform_row(&self, row: &[f32], out: &mut [f32]) {
-        self.phases(row, out);
+        self.cosines(row, out);
         let scale = (2.0 / self.n_components as f64).sqrt() as f32;
         for v in out.iter_mut() {
-            *v = scale * fast_cos(*v);
+            *v *= scale;
         }
     }
 }
