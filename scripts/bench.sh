@@ -11,14 +11,17 @@ echo "==> native"
 cargo run --release --locked --bin lwrank-bench -- "$SHARED"
 
 echo "==> wasm in headless Chromium"
-extra=""
+# RUSTFLAGS replaces .cargo/config.toml's rustflags: keep simd128.
+extra="-C target-feature=+simd128"
+tests="--test bench_wasm"
 if [ -f "$SHARED/bench/svm/train_100k.csv.gz" ]; then
     mkdir -p target/bench-svm
     cp "$SHARED"/bench/svm/{train_100k,test_20k}.csv.gz target/bench-svm/
-    extra="--cfg lwrank_svm_bench"
+    extra="$extra --cfg lwrank_svm_bench"
+    tests="$tests --test model_wasm_bench"
 fi
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 RUSTFLAGS="${RUSTFLAGS:-} $extra" \
     cargo test --release --locked --target wasm32-unknown-unknown \
-    --test bench_wasm -- --include-ignored --nocapture
+    $tests -- --include-ignored --nocapture

@@ -2,8 +2,8 @@
 //! headless Chromium with `performance.now()`. `scripts/bench.sh` runs it
 //! in release mode; it is ignored in the normal test run.
 //!
-//! With `--cfg lwrank_svm_bench` (set by the script when the shared SVM
-//! set was copied to `target/bench-svm/`), the SVM table runs too.
+//! The SVM on the shared set has its own wasm benchmark,
+//! `tests/model_wasm_bench.rs`, which the script runs too.
 
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
@@ -34,21 +34,5 @@ fn stage_table_in_chromium() {
     console_log!(
         "# lwrank wasm benchmark (Chromium)\n\n{}",
         lwrank::bench::format_stages(&rows)
-    );
-}
-
-#[cfg(lwrank_svm_bench)]
-#[wasm_bindgen_test]
-#[ignore = "benchmark: scripts/bench.sh runs it"]
-fn svm_table_in_chromium() {
-    let train = include_bytes!("../target/bench-svm/train_100k.csv.gz");
-    let test = include_bytes!("../target/bench-svm/test_20k.csv.gz");
-    let secs = || now() / 1000.0;
-    let rows =
-        lwrank::model::bench::svm_benchmark(train, test, &secs, &[2000, 5000])
-            .unwrap();
-    console_log!(
-        "# SVM on the shared set, wasm in Chromium\n\n{}",
-        lwrank::model::bench::format_table(&rows)
     );
 }
