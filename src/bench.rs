@@ -107,6 +107,11 @@ pub fn sample_stages(
         .collect();
     let pixels = crate::map::render_rgba(&colors, CurveOrder::FOUR, 1024);
     timed("draw 1024 px map buffer", t, format!("{} bytes RGBA", pixels.len()));
+
+    // The size the page draws on a laptop (CSS size x devicePixelRatio).
+    let t = clock();
+    let pixels = crate::map::render_rgba(&colors, CurveOrder::FOUR, 512);
+    timed("draw 512 px map buffer", t, format!("{} bytes RGBA", pixels.len()));
     Ok(rows)
 }
 
