@@ -5,7 +5,7 @@
 //! slices without the page ever holding the whole file.
 
 use crate::event::{Behaviour, Day};
-use crate::ingest::FileReport;
+use crate::ingest::{FileReport, IngestOptions};
 use crate::inspect::{AddressReport, RankReport};
 use crate::map::{Grid, Level};
 use crate::pipeline::{RunResult, RunSettings};
@@ -34,6 +34,9 @@ pub enum Request {
         id: u32,
         /// File name, for reports.
         name: String,
+        /// Column names for a generic CSV, when the user mapped them.
+        #[serde(default)]
+        options: IngestOptions,
     },
     /// Forget a loaded file.
     RemoveFile {

@@ -105,7 +105,7 @@ fn on_message(event: MessageEvent) {
         CANCEL.set(true);
         let dropped = QUEUE.with_borrow_mut(std::mem::take);
         for (request, _) in dropped {
-            if let Request::LoadFile { id, name } = request {
+            if let Request::LoadFile { id, name, .. } = request {
                 file_failed(
                     id,
                     &name,
@@ -139,8 +139,8 @@ async fn drain() {
 async fn handle(request: Request, file: Option<Blob>) {
     match request {
         Request::LoadSample => load_sample().await,
-        Request::LoadFile { id, name } => match file {
-            Some(blob) => load_file(id, &name, blob).await,
+        Request::LoadFile { id, name, options } => match file {
+            Some(blob) => load_file(id, &name, blob, options).await,
             None => post(&Response::FileFailed {
                 id,
                 name,
@@ -231,9 +231,9 @@ async fn load_bundled_benign() -> Result<(), String> {
     Ok(())
 }
 
-async fn load_file(id: u32, name: &str, blob: Blob) {
+async fn load_file(id: u32, name: &str, blob: Blob, options: IngestOptions) {
     let size = blob.size();
-    let mut parser = StreamParser::new(name, IngestOptions::default());
+    let mut parser = StreamParser::new(name, options);
     let mut offset = 0.0;
     while offset < size {
         let end = (offset + CHUNK).min(size);

@@ -462,6 +462,60 @@ async fn sample_trains_and_the_map_shows() {
     println!("formats: {formats}");
     assert_eq!(formats.as_array().unwrap().len(), 4);
 
+    // A CSV whose columns cannot be guessed: its card asks for them, and
+    // once they are named the file is read.
+    let csv = root().join("tests/fixtures/ingest/generic-mapped.csv");
+    client
+        .find(Locator::Css("#file-input"))
+        .await
+        .unwrap()
+        .send_keys(&csv.display().to_string())
+        .await
+        .unwrap();
+    let source = wait(30)
+        .for_element(Locator::Css(".card.failed .map-source"))
+        .await
+        .unwrap();
+    source.send_keys("who").await.unwrap();
+    client
+        .find(Locator::Css(".card.failed .map-date"))
+        .await
+        .unwrap()
+        .send_keys("when")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(".card.failed .map-go"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let cards =
+            client.find_all(Locator::Css(".card.loaded")).await.unwrap().len();
+        let failed =
+            client.find_all(Locator::Css(".card.failed")).await.unwrap().len();
+        if cards == 5 && failed == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{cards} loaded, {failed} failed after mapping"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let last = client
+        .execute("const c = document.querySelectorAll('.card.loaded'); return c[c.length - 1].textContent", vec![])
+        .await
+        .unwrap();
+    let last = last.as_str().unwrap_or("");
+    assert!(
+        last.contains("CSV with column map") && last.contains("2 events kept"),
+        "{last}"
+    );
+
     // A screenshot for people (and the README).
     let png = client.screenshot().await.unwrap();
     std::fs::create_dir_all(root().join("target")).unwrap();

@@ -167,8 +167,8 @@ impl GenericCsv {
                     count: guess(COUNT_NAMES),
                 }),
                 _ => Err(format!(
-                    "a CSV with columns {listed}; give a column map naming \
-                     the source-IP column and the date or timestamp column"
+                    "a CSV with columns {listed}; map its source-IP column \
+                     and its date or timestamp column to read it"
                 )),
             },
         }

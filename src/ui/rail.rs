@@ -3,11 +3,14 @@
 use super::{send, AppState};
 use crate::event::format_day;
 use crate::features::FeatureSet;
-use crate::ingest::FileReport;
+use crate::ingest::{ColumnMap, FileReport, IngestOptions};
 use crate::pipeline::RunSettings;
 use crate::protocol::{FileCard, Request};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::JsCast;
+use web_sys::File;
 use web_sys::{DragEvent, FileList, HtmlInputElement};
 
 /// Data and settings.
@@ -36,7 +39,104 @@ fn load_files(state: AppState, files: Option<FileList>) {
         state.next_id.set_value(id + 1);
         let name = file.name();
         state.pending.update(|p| p.push((id, name.clone())));
-        send(&Request::LoadFile { id, name }, Some(&file));
+        send(
+            &Request::LoadFile { id, name, options: IngestOptions::default() },
+            Some(&file),
+        );
+        FILES.with_borrow_mut(|f| f.insert(id, file));
+    }
+}
+
+thread_local! {
+    /// The files the user gave, by card id, so that a CSV can be read
+    /// again once its columns are mapped.
+    static FILES: RefCell<HashMap<u32, File>> = RefCell::new(HashMap::new());
+}
+
+/// Where the last column mapping is remembered.
+const MAPPING_KEY: &str = "lwrank.column_map";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The column mapping used last time, if any.
+fn remembered_mapping() -> ColumnMap {
+    storage()
+        .and_then(|s| s.get_item(MAPPING_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Reads the file of card `id` again with `map`, and remembers `map`.
+fn load_mapped(state: AppState, id: u32, name: String, map: ColumnMap) {
+    let Some(file) = FILES.with_borrow(|f| f.get(&id).cloned()) else {
+        return;
+    };
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(&map)) {
+        let _ = s.set_item(MAPPING_KEY, &text);
+    }
+    state.failed.update(|f| f.retain(|x| x.0 != id));
+    let new_id = state.next_id.get_value();
+    state.next_id.set_value(new_id + 1);
+    state.pending.update(|p| p.push((new_id, name.clone())));
+    let options = IngestOptions { column_map: Some(map), default_day: None };
+    send(&Request::LoadFile { id: new_id, name, options }, Some(&file));
+    FILES.with_borrow_mut(|f| {
+        f.remove(&id);
+        f.insert(new_id, file);
+    });
+}
+
+/// A form naming a CSV's columns, shown on a card the CSV reader refused.
+#[component]
+fn ColumnMapper(id: u32, name: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let last = remembered_mapping();
+    let source = RwSignal::new(last.source);
+    let date = RwSignal::new(last.date_or_timestamp);
+    let port = RwSignal::new(last.port.unwrap_or_default());
+    let proto = RwSignal::new(last.protocol.unwrap_or_default());
+    let count = RwSignal::new(last.count.unwrap_or_default());
+    let optional = |s: String| {
+        let s = s.trim().to_string();
+        (!s.is_empty()).then_some(s)
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let map = ColumnMap {
+            source: source.get_untracked().trim().to_string(),
+            date_or_timestamp: date.get_untracked().trim().to_string(),
+            port: optional(port.get_untracked()),
+            protocol: optional(proto.get_untracked()),
+            count: optional(count.get_untracked()),
+        };
+        load_mapped(state, id, name.clone(), map);
+    };
+    let field = move |label: &'static str,
+                      class: &'static str,
+                      value: RwSignal<String>| {
+        view! {
+            <label class="map-field">
+                <span>{label}</span>
+                <input
+                    type="text"
+                    class=class
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+    view! {
+        <form class="column-map" on:submit=submit>
+            {field("source IP column", "map-source", source)}
+            {field("date or timestamp column", "map-date", date)}
+            {field("port column (optional)", "map-port", port)}
+            {field("protocol column (optional)", "map-proto", proto)}
+            {field("count column (optional)", "map-count", count)}
+            <button type="submit" class="map-go">"Read with these columns"</button>
+        </form>
     }
 }
 
@@ -151,10 +251,13 @@ fn FileCards() -> impl IntoView {
             .get()
             .into_iter()
             .map(|(id, name, error)| {
+                let csv = error.contains("map its source-IP column");
+                let mapper = csv.then(|| view! { <ColumnMapper id=id name=name.clone()/> });
                 view! {
                     <li class="card failed" role="alert">
                         <b class="name">{name}</b>
                         <p class="problem">{error}</p>
+                        {mapper}
                         <button
                             class="small"
                             aria-label="Dismiss"
