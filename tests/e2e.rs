@@ -516,6 +516,60 @@ async fn sample_trains_and_the_map_shows() {
         "{last}"
     );
 
+    // Exports: the map as a PNG (with title and legend: taller than wide),
+    // the figures as CSV and the model as JSON. Downloads are caught at the
+    // link the page clicks.
+    client
+        .execute(
+            "window.__downloads = []; \
+             HTMLAnchorElement.prototype.click = function () { \
+               window.__downloads.push([this.download, this.href]); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for id in ["#export-png", "#export-csv", "#export-model"] {
+        client.find(Locator::Css(id)).await.unwrap().click().await.unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let downloads = loop {
+        let d = client
+            .execute(
+                "return window.__downloads.map(([name, href]) => [name, href.slice(0, 22)])",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let d: Vec<(String, String)> = serde_json::from_value(d).unwrap();
+        if d.len() == 3 {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "downloads: {d:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let names: Vec<&str> = downloads.iter().map(|d| d.0.as_str()).collect();
+    assert_eq!(
+        names,
+        ["lwrank-map.png", "lwrank-next-day.csv", "lwrank-model.json"]
+    );
+    assert!(
+        downloads[0].1.starts_with("data:image/png;base64"),
+        "{downloads:?}"
+    );
+    let size = client
+        .execute(
+            "const img = new Image(); img.src = window.__downloads[0][1]; \
+             return new Promise(r => img.onload = () => r([img.width, img.height]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (w, h): (u64, u64) = serde_json::from_value(size).unwrap();
+    assert!(
+        w >= 256 && h > w,
+        "exported PNG {w}x{h}: map plus title and legend"
+    );
+
     // A screenshot for people (and the README).
     let png = client.screenshot().await.unwrap();
     std::fs::create_dir_all(root().join("target")).unwrap();
