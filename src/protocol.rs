@@ -156,6 +156,9 @@ pub enum Response {
         observed: Vec<u64>,
         /// The day of `observed`.
         day: Option<Day>,
+        /// The distinct blocked sources on `day`, for the /24 dots.
+        #[serde(default)]
+        sources: Vec<u32>,
         /// Milliseconds it took.
         millis: f64,
     },

@@ -466,15 +466,18 @@ fn zoom(level: Level, layer: MapLayer, day: Option<Day>) {
         };
         let owners =
             (0..=255u8).map(|i| owner(asn, level, i)).collect::<Vec<_>>();
-        Ok((grid, observed, owners))
+        let sources =
+            day.map_or_else(Vec::new, |d| trained.sources_on(d).to_vec());
+        Ok((grid, observed, owners, sources))
     });
     match outcome {
-        Ok((grid, observed, owners)) => post(&Response::Grid {
+        Ok((grid, observed, owners, sources)) => post(&Response::Grid {
             layer,
             grid: Box::new(grid),
             owners,
             observed,
             day,
+            sources,
             millis: now() - t,
         }),
         Err(e) => fail("map", e),

@@ -292,6 +292,46 @@ async fn sample_trains_and_the_map_shows() {
         "distinct colours on the map: {colours}"
     );
 
+    // The observed layer: the day's sources as single /24 dots.
+    client
+        .find(Locator::Css("#layer-observed"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let dots = client
+            .execute(
+                "const c = document.getElementById('map'); \
+                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+                 let n = 0; \
+                 for (let i = 0; i < d.length; i += 4) \
+                   if (d[i] == 253 && d[i+1] == 231 && d[i+2] == 37) n++; \
+                 return n;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if dots.as_u64().unwrap_or(0) >= 20 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no /24 dots on the observed layer: {dots}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    client
+        .find(Locator::Css("#layer-predicted"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
     // Hover 61/8 (column 1, row 6 of the curve) and read the tooltip.
     let point = "const c = document.getElementById('map'); const r = c.getBoundingClientRect(); \
                  const x = r.left + r.width * 1.5 / 16, y = r.top + r.height * 6.5 / 16;";

@@ -28,6 +28,6 @@ pub mod render;
 
 pub use infer::{infer, Cell, Grid, Level, MapError, Partition};
 pub use render::{
-    cell_at, cell_rect, layer_colors, observed_counts, outcomes, render_grid,
-    render_rgba, reserved_label, reserved_partial, Layer, Outcome,
+    cell_at, cell_rect, layer_colors, observed_counts, outcomes, plot_sources,
+    render_grid, render_rgba, reserved_label, reserved_partial, Layer, Outcome,
 };

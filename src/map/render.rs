@@ -189,6 +189,45 @@ pub fn render_grid(
     render_rgba(&colors, CurveOrder::FOUR, size_px)
 }
 
+/// Marks every /24 holding one of `sources` as a dot on a map of `level`
+/// drawn `size_px` wide: the same Hilbert curve one level down per /8
+/// (order 12 for the whole space, 8 inside a /8, 4 inside a /16), so the
+/// picture shows single /24s even at the top level. Dots are at least
+/// 2 px wide so a lone /24 stays visible.
+pub fn plot_sources(
+    pixels: &mut [u8],
+    size_px: u32,
+    level: Level,
+    sources: &[u32],
+    color: [u8; 4],
+) {
+    let (base, cell_len) = level.base_and_cell_len();
+    let bits = 24 - u32::from(cell_len - 8); // /24s inside the level
+    let Ok(order) = CurveOrder::new((bits / 2) as u8) else {
+        return;
+    };
+    let side = u64::from(order.side());
+    let size = u64::from(size_px);
+    let dot = (size / side).max(2);
+    let span = 1u64 << bits;
+    for &ip in sources {
+        let key = (u64::from(ip) >> 8).wrapping_sub(u64::from(base) >> 8);
+        if key >= span {
+            continue;
+        }
+        let (x, y) = cell_of(order, key);
+        let (x0, y0) = (u64::from(x) * size / side, u64::from(y) * size / side);
+        for py in y0..(y0 + dot).min(size) {
+            for px in x0..(x0 + dot).min(size) {
+                let i = ((py * size + px) * 4) as usize;
+                if let Some(p) = pixels.get_mut(i..i + 4) {
+                    p.copy_from_slice(&color);
+                }
+            }
+        }
+    }
+}
+
 /// The cell (0..=255) under a pointer at fractions (x, y) of the map,
 /// each in [0, 1) (clamped).
 pub fn cell_at(_level: Level, x_frac: f64, y_frac: f64) -> u8 {
@@ -252,6 +291,33 @@ pub fn reserved_partial(level: Level, cell: u8) -> Option<&'static str> {
         })
         .min_by_key(|&&(_, l, _)| l)
         .map(|&(_, _, name)| name)
+}
+
+#[cfg(test)]
+mod plot_tests {
+    use super::*;
+
+    #[test]
+    fn a_source_lands_in_its_slash8_tile_and_slash24_cell() {
+        let size = 4096u32;
+        let mut px = vec![0u8; (size * size * 4) as usize];
+        // 127.0.0.1: tile (7, 8) at the top level; the first /24 of the
+        // tile is its top-left corner in the ipv4-heatmap orientation.
+        plot_sources(&mut px, size, Level::Internet, &[0x7F00_0001], [255; 4]);
+        let lit: Vec<(u32, u32)> = (0..size * size)
+            .filter(|i| px[(*i * 4) as usize] == 255)
+            .map(|i| (i % size, i / size))
+            .collect();
+        assert_eq!(lit.len(), 4, "a 2 x 2 dot");
+        let (x, y) = lit[0];
+        assert_eq!((x / 256, y / 256), (7, 8));
+        let (cx, cy) = cell_of(CurveOrder::new(12).unwrap(), 0x7F_0000);
+        assert_eq!((x, y), (cx, cy));
+        // Outside the level: nothing drawn.
+        let mut px = vec![0u8; 64 * 64 * 4];
+        plot_sources(&mut px, 64, Level::Slash8(61), &[0x7F00_0001], [255; 4]);
+        assert!(px.iter().all(|&b| b == 0));
+    }
 }
 
 #[cfg(test)]

@@ -136,13 +136,22 @@ fn receive(state: AppState, response: Response) {
             state.problems.update(|p| p.retain(|x| x.context != "lookup"));
             state.address.set(Some(*report));
         }
-        Response::Grid { layer, grid, owners, observed, day, millis } => {
+        Response::Grid {
+            layer,
+            grid,
+            owners,
+            observed,
+            day,
+            sources,
+            millis,
+        } => {
             if layer != state.layer.get_untracked() {
                 return;
             }
             state.progress.set(None);
             state.grid_millis.set(millis);
             state.owners.set(owners);
+            state.sources.set(sources);
             state.observed.set(day.map(|d| (d, observed)));
             state.grid.set(Some(*grid));
         }

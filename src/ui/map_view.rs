@@ -19,6 +19,9 @@ use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+/// Colour of a /24 with blocked sources on the observed layer.
+const DOT: [u8; 4] = [253, 231, 37, 255];
+
 /// A cell counts as "predicted high" at this ratio to the base rate.
 pub const HIGH_RATIO: f64 = 2.0;
 
@@ -42,18 +45,20 @@ pub fn MapView() -> impl IntoView {
         };
         state.grid.with(|grid| {
             state.observed.with(|observed| {
-                let colors = cell_colors(
-                    grid.as_ref(),
-                    layer,
-                    observed.as_ref().map(|o| &o.1),
-                    level,
-                );
-                draw_map(
-                    &el,
-                    &colors,
-                    grid.as_ref().map_or(level, |g| g.level),
-                    focus,
-                );
+                let shown = grid.as_ref().map_or(level, |g| g.level);
+                let counts = observed.as_ref().map(|o| &o.1);
+                let dots = layer == MapLayer::Observed
+                    && !matches!(shown, Level::Slash16(..));
+                let colors = if dots {
+                    // Single /24s as dots over the plain map, as in the talk.
+                    cell_colors(None, layer, None, shown)
+                } else {
+                    cell_colors(grid.as_ref(), layer, counts, shown)
+                };
+                state.sources.with(|sources| {
+                    let sources: &[u32] = if dots { sources } else { &[] };
+                    draw_map(&el, &colors, shown, focus, sources);
+                });
             })
         });
     });
@@ -325,7 +330,7 @@ fn Legend() -> impl IntoView {
         <div class="legend" aria-label="Legend">
             <div class="legend-scale" class:hidden=move || state.layer.get() == MapLayer::PredictedVsActual>
                 <div class="legend-title">{move || match state.layer.get() {
-                    MapLayer::Observed => "blocked sources per cell (log scale, dark = few, bright = most)",
+                    MapLayer::Observed => "each yellow dot: a /24 with blocked sources that day (inside a /16: sources per /24, log scale)",
                     _ => "times more likely than the base rate (log scale)",
                 }}</div>
                 <div class="legend-bar" style=style></div>
@@ -401,6 +406,7 @@ fn draw_map(
     colors: &[[u8; 4]],
     level: Level,
     focus: u8,
+    sources: &[u32],
 ) {
     let dpr =
         web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
@@ -414,7 +420,8 @@ fn draw_map(
     let Some(ctx) = context_2d(el) else {
         return;
     };
-    let pixels = crate::map::render_rgba(colors, CurveOrder::FOUR, px);
+    let mut pixels = crate::map::render_rgba(colors, CurveOrder::FOUR, px);
+    crate::map::plot_sources(&mut pixels, px, level, sources, DOT);
     match ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), px, px)
     {
         Ok(image) => {

@@ -63,6 +63,8 @@ pub struct AppState {
     pub grid: RwSignal<Option<Grid>>,
     /// Observed sources per cell of `grid`, for the chosen day.
     pub observed: RwSignal<Option<(Day, Vec<u64>)>>,
+    /// Distinct blocked sources on the observed day (the /24 dots).
+    pub sources: RwSignal<Vec<u32>>,
     /// Owners (ASN and name) per cell of `grid`.
     pub owners: RwSignal<Vec<String>>,
     /// Milliseconds the last grid took.
@@ -101,6 +103,7 @@ impl AppState {
             grid: RwSignal::new(None),
             observed: RwSignal::new(None),
             owners: RwSignal::new(Vec::new()),
+            sources: RwSignal::new(Vec::new()),
             grid_millis: RwSignal::new(0.0),
             level: RwSignal::new(Level::Internet),
             layer: RwSignal::new(MapLayer::Predicted),
