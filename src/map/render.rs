@@ -294,6 +294,7 @@ pub fn reserved_partial(level: Level, cell: u8) -> Option<&'static str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod plot_tests {
     use super::*;
 
