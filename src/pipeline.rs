@@ -10,7 +10,7 @@ use crate::eval::{self, BenignSplit, DayRows, Scored};
 use crate::event::{Behaviour, Day, Event};
 use crate::features::{self, FeatureSet};
 use crate::map::{self, Grid, Level, Partition};
-use crate::model::metrics::Confusion;
+use crate::model::metrics::{tpr_at_tnr, Confusion};
 use crate::model::{self, Model, ModelError, TrainParams};
 use crate::rank::{HalfLife, RankHistory, RankView};
 use serde::{Deserialize, Serialize};
@@ -494,10 +494,12 @@ fn evaluate_pair(
         .into_iter()
         .map(|d| if d > 0.0 { d } else { d.min(-f64::MIN_POSITIVE) })
         .collect();
-    let model_scored = Scored::new("model", &decisions, &test.y, 0.0, None);
+    // Scored once; its TPR at its own TNR comes from the same scores.
+    let mut model_scored = Scored::new("model", &decisions, &test.y, 0.0, None);
     let model_tnr = model_scored.confusion.tnr();
-    let mut scored =
-        vec![Scored::new("model", &decisions, &test.y, 0.0, model_tnr)];
+    model_scored.tpr_at_model_tnr =
+        model_tnr.and_then(|t| tpr_at_tnr(&decisions, &test.y, t));
+    let mut scored = vec![model_scored];
     for (name, scores) in
         eval::baseline_scores(by_day, test_day, window, &test.ips)
     {
