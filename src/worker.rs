@@ -515,25 +515,18 @@ fn lookup(address: &str, day: Option<Day>) {
     }
 }
 
-/// "AS13335 Cloudflare, Inc." for a cell held by one ASN, else how many
-/// ASNs announce space in it (for /8s: the ASN of its first address).
+/// "AS13335 Cloudflare, Inc." for a cell held by one ASN, "… and
+/// others" when its first and last addresses differ (for /8s: the ASN
+/// of its first address), empty when neither end is announced.
 fn owner(asn: &AsnTable, level: Level, cell: u8) -> String {
     let first = level.cell_prefix(cell);
     let (_, len) = level.base_and_cell_len();
     let last = first | (u32::MAX >> len);
-    let at = |ip: u32| asn.lookup(ip);
-    match (at(first), at(last)) {
-        (Some(a), Some(b)) if a == b || len == 8 => {
-            let name = asn.name(a).unwrap_or("");
-            let prefix = if len == 8 { "first address: " } else { "" };
-            format!("{prefix}AS{a} {name}")
-        }
-        (Some(a), _) => {
-            format!("AS{a} {} and others", asn.name(a).unwrap_or(""))
-        }
-        (None, Some(b)) => {
-            format!("AS{b} {} and others", asn.name(b).unwrap_or(""))
-        }
+    let label = |a: u32| crate::inspect::asn_label(a, asn);
+    match (asn.lookup(first), asn.lookup(last)) {
+        (Some(a), _) if len == 8 => format!("first address: {}", label(a)),
+        (Some(a), Some(b)) if a == b => label(a),
+        (Some(a), _) | (None, Some(a)) => format!("{} and others", label(a)),
         (None, None) => String::new(),
     }
 }
