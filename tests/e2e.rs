@@ -609,6 +609,27 @@ async fn sample_trains_and_the_map_shows() {
         w >= 256 && h > w,
         "exported PNG {w}x{h}: map plus title and legend"
     );
+    // The keyboard focus outline is on the page's map, not in the export.
+    let pink = client
+        .execute(
+            "const pink = (d) => { let n = 0; for (let i = 0; i < d.length; i += 4) \
+               if (d[i] === 255 && d[i + 1] === 45 && d[i + 2] === 149) n++; return n; }; \
+             const live = document.getElementById('map'); \
+             const onPage = pink(live.getContext('2d') \
+               .getImageData(0, 0, live.width, live.height).data); \
+             const img = new Image(); img.src = window.__downloads[0][1]; \
+             return new Promise(r => img.onload = () => { \
+               const c = document.createElement('canvas'); \
+               c.width = img.width; c.height = img.height; \
+               const x = c.getContext('2d'); x.drawImage(img, 0, 0); \
+               r([onPage, pink(x.getImageData(0, 0, c.width, c.height).data)]); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (on_page, exported): (u64, u64) = serde_json::from_value(pink).unwrap();
+    assert!(on_page > 100, "focus outline on the page: {on_page} pixels");
+    assert_eq!(exported, 0, "focus outline pixels in the exported PNG");
 
     // A screenshot for people (and the README).
     let png = client.screenshot().await.unwrap();

@@ -43,24 +43,9 @@ pub fn MapView() -> impl IntoView {
         let Some(el) = canvas.get() else {
             return;
         };
-        state.grid.with(|grid| {
-            state.observed.with(|observed| {
-                let shown = grid.as_ref().map_or(level, |g| g.level);
-                let counts = observed.as_ref().map(|o| &o.1);
-                let dots = layer == MapLayer::Observed
-                    && !matches!(shown, Level::Slash16(..));
-                let colors = if dots {
-                    // Single /24s as dots over the plain map, as in the talk.
-                    cell_colors(None, layer, None, shown)
-                } else {
-                    cell_colors(grid.as_ref(), layer, counts, shown)
-                };
-                state.sources.with(|sources| {
-                    let sources: &[u32] = if dots { sources } else { &[] };
-                    draw_map(&el, &colors, shown, focus, sources);
-                });
-            })
-        });
+        let (colors, shown, sources) = picture(&state, level, layer);
+        let px = device_pixels(&el);
+        draw_map(&el, px, &colors, shown, Some(focus), &sources);
     });
 
     // Redraw sharp after a resize.
@@ -400,19 +385,56 @@ fn context_2d(el: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     el.get_context("2d").ok()??.dyn_into().ok()
 }
 
-/// Draws the cells, their labels and the keyboard focus.
+/// What the map shows at `level` on `layer`: the colour of each cell, the
+/// level actually drawn and, on the observed layer, the /24 sources as dots.
+fn picture(
+    state: &AppState,
+    level: Level,
+    layer: MapLayer,
+) -> (Vec<[u8; 4]>, Level, Vec<u32>) {
+    state.grid.with(|grid| {
+        state.observed.with(|observed| {
+            let shown = grid.as_ref().map_or(level, |g| g.level);
+            let counts = observed.as_ref().map(|o| &o.1);
+            let dots = layer == MapLayer::Observed
+                && !matches!(shown, Level::Slash16(..));
+            let colors = if dots {
+                // Single /24s as dots over the plain map, as in the talk.
+                cell_colors(None, layer, None, shown)
+            } else {
+                cell_colors(grid.as_ref(), layer, counts, shown)
+            };
+            let sources = if dots {
+                state.sources.with(Clone::clone)
+            } else {
+                Vec::new()
+            };
+            (colors, shown, sources)
+        })
+    })
+}
+
+/// The device pixel ratio, at least 1.
+fn pixel_ratio() -> f64 {
+    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0)
+}
+
+/// Canvas side in device pixels: sharp on high-DPI screens.
+fn device_pixels(el: &HtmlCanvasElement) -> u32 {
+    let css = f64::from(el.client_width().max(64));
+    ((css * pixel_ratio()).round() as u32).max(64)
+}
+
+/// Draws the cells, their labels and, if given, the keyboard focus.
 fn draw_map(
     el: &HtmlCanvasElement,
+    px: u32,
     colors: &[[u8; 4]],
     level: Level,
-    focus: u8,
+    focus: Option<u8>,
     sources: &[u32],
 ) {
-    let dpr =
-        web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let css = el.client_width().max(64) as f64;
-    // One canvas pixel per device pixel: sharp on high-DPI screens.
-    let px = ((css * dpr).round() as u32).max(64);
+    let dpr = pixel_ratio();
     if el.width() != px {
         el.set_width(px);
         el.set_height(px);
@@ -470,6 +492,9 @@ fn draw_map(
     }
 
     // Keyboard focus.
+    let Some(focus) = focus else {
+        return;
+    };
     let (x, y) = cell_rect(focus);
     ctx.set_stroke_style_str("#ff2d95");
     ctx.set_line_width((dpr * 2.0).max(2.0));
@@ -531,17 +556,16 @@ fn tooltip_lines(state: &AppState, cell: u8) -> Vec<String> {
 }
 
 /// Saves the map with a title and legend as a PNG.
-fn export_png(state: &AppState, map: &HtmlCanvasElement) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+fn export_png(state: &AppState, shown: &HtmlCanvasElement) {
+    let (Some(out), Some(map)) = (new_canvas(), new_canvas()) else {
         return;
     };
-    let Ok(out) = document.create_element("canvas") else {
-        return;
-    };
-    let Ok(out) = out.dyn_into::<HtmlCanvasElement>() else {
-        return;
-    };
-    let size = map.width();
+    // A fresh copy of the map at the shown size, without the focus outline.
+    let size = shown.width().max(64);
+    let layer = state.layer.get_untracked();
+    let (colors, level, sources) =
+        picture(state, state.level.get_untracked(), layer);
+    draw_map(&map, size, &colors, level, None, &sources);
     let scale = f64::from(size) / 800.0;
     let head = (60.0 * scale) as u32;
     let foot = (90.0 * scale) as u32;
@@ -588,40 +612,120 @@ fn export_png(state: &AppState, map: &HtmlCanvasElement) {
     });
     let title = title.unwrap_or_else(|| "lwrank".to_string());
     let _ = ctx.fill_text(&title, 12.0 * scale, f64::from(head) / 2.0);
-    let _ = ctx.draw_image_with_html_canvas_element(map, 0.0, f64::from(head));
+    let _ = ctx.draw_image_with_html_canvas_element(&map, 0.0, f64::from(head));
 
-    // Legend: the palette bar and its ticks.
+    // Legend: what the colours of this layer mean.
     let y0 = f64::from(head + size) + 14.0 * scale;
+    let left = 20.0 * scale;
     let bar_w = f64::from(size) - 40.0 * scale;
+    let font = |px: f64| format!("{}px sans-serif", (px * scale).round());
+    ctx.set_font(&font(14.0));
+    match layer {
+        MapLayer::Predicted => {
+            gradient_bar(&ctx, left, y0, bar_w, 20.0 * scale, viridis);
+            ctx.set_fill_style_str("#111111");
+            ctx.set_text_align("center");
+            for t in palette::legend_ticks() {
+                let _ = ctx.fill_text(
+                    t.label,
+                    left + t.position * bar_w,
+                    y0 + 34.0 * scale,
+                );
+            }
+            ctx.set_text_align("left");
+            let _ = ctx.fill_text(
+                "times more likely than the base rate (log scale); \
+                 grey = reserved",
+                left,
+                y0 + 58.0 * scale,
+            );
+        }
+        MapLayer::Observed if !matches!(level, Level::Slash16(..)) => {
+            let items = [
+                (DOT, "a /24 with blocked sources"),
+                (RESERVED, "reserved / special"),
+            ];
+            swatches(&ctx, left, y0 + 10.0 * scale, scale, &items);
+        }
+        MapLayer::Observed => {
+            gradient_bar(&ctx, left, y0, bar_w, 20.0 * scale, |t| {
+                count_color((t * 1000.0).round().max(1.0) as u64, 1000)
+            });
+            ctx.set_fill_style_str("#111111");
+            ctx.set_text_align("left");
+            let _ = ctx.fill_text(
+                "blocked sources per /24 (log scale, few to most); \
+                 grey = reserved",
+                left,
+                y0 + 40.0 * scale,
+            );
+        }
+        MapLayer::PredictedVsActual => {
+            let items = [
+                (Outcome::Hit.color(), "hit"),
+                (Outcome::Miss.color(), "miss"),
+                (Outcome::FalseAlarm.color(), "false alarm"),
+                (Outcome::Quiet.color(), "quiet"),
+                (RESERVED, "reserved"),
+            ];
+            swatches(&ctx, left, y0 + 10.0 * scale, scale, &items);
+            ctx.set_fill_style_str("#111111");
+            ctx.set_text_align("left");
+            let _ = ctx.fill_text(
+                &format!(
+                    "predicted high = at least {HIGH_RATIO}\u{d7} the base rate"
+                ),
+                left,
+                y0 + 50.0 * scale,
+            );
+        }
+    }
+    if let Ok(url) = out.to_data_url_with_type("image/png") {
+        super::results::download_url("lwrank-map.png", &url);
+    }
+}
+
+/// A new, detached canvas element.
+fn new_canvas() -> Option<HtmlCanvasElement> {
+    let document = web_sys::window()?.document()?;
+    document.create_element("canvas").ok()?.dyn_into().ok()
+}
+
+/// A horizontal colour bar from `color(0)` to `color(1)`.
+fn gradient_bar(
+    ctx: &CanvasRenderingContext2d,
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+    color: impl Fn(f64) -> [u8; 4],
+) {
     let steps = 200;
     for i in 0..steps {
         let t = f64::from(i) / f64::from(steps);
-        let c = viridis(t);
+        let c = color(t);
         ctx.set_fill_style_str(&format!("rgb({},{},{})", c[0], c[1], c[2]));
-        ctx.fill_rect(
-            20.0 * scale + t * bar_w,
-            y0,
-            bar_w / f64::from(steps) + 1.0,
-            20.0 * scale,
-        );
+        ctx.fill_rect(x + t * w, y, w / f64::from(steps) + 1.0, h);
     }
-    ctx.set_fill_style_str("#111111");
-    ctx.set_font(&format!("{}px sans-serif", (14.0 * scale).round()));
-    ctx.set_text_align("center");
-    for t in palette::legend_ticks() {
-        let _ = ctx.fill_text(
-            t.label,
-            20.0 * scale + t.position * bar_w,
-            y0 + 34.0 * scale,
-        );
-    }
+}
+
+/// A row of colour swatches with their names.
+fn swatches(
+    ctx: &CanvasRenderingContext2d,
+    x: f64,
+    y: f64,
+    scale: f64,
+    items: &[([u8; 4], &str)],
+) {
+    let side = 16.0 * scale;
+    let mut at = x;
     ctx.set_text_align("left");
-    let _ = ctx.fill_text(
-        "times more likely than the base rate; grey = reserved",
-        20.0 * scale,
-        y0 + 58.0 * scale,
-    );
-    if let Ok(url) = out.to_data_url_with_type("image/png") {
-        super::results::download_url("lwrank-map.png", &url);
+    for (c, name) in items {
+        ctx.set_fill_style_str(&format!("rgb({},{},{})", c[0], c[1], c[2]));
+        ctx.fill_rect(at, y, side, side);
+        ctx.set_fill_style_str("#111111");
+        let _ = ctx.fill_text(name, at + side * 1.4, y + side / 2.0);
+        // About 0.55 em per character of a 14 px sans-serif.
+        at += side * 2.6 + name.len() as f64 * 7.7 * scale;
     }
 }
