@@ -23,6 +23,7 @@ mod document;
 mod dshield;
 mod honeypot;
 mod sink;
+mod sqlite;
 mod stream;
 mod text;
 
@@ -56,6 +57,17 @@ pub enum Format {
     MarxCsv,
     /// A headed CSV or TSV read through a [`ColumnMap`].
     Csv,
+    /// The per-ASN report `asdetailsascii.html?as=N` (6 tab-separated
+    /// fields: source, reports, targets, first, last seen, updated).
+    AsDetails,
+    /// The old DShield log-submission format (tab-separated: date with
+    /// zone, user id, count, source, port, target, port, protocol, flags).
+    DshieldLog,
+    /// The DShield web honeypot's JSON lines (`time`, `sip`, `dip`, …).
+    WebHoneypotJson,
+    /// The DShield web honeypot's SQLite database (`webserver.sqlite`,
+    /// table `requests`).
+    WebHoneypotSqlite,
 }
 
 impl Format {
@@ -73,6 +85,10 @@ impl Format {
             Format::Cowrie => "cowrie JSON lines",
             Format::MarxCsv => "honeypot CSV (marx)",
             Format::Csv => "CSV with column map",
+            Format::AsDetails => "DShield per-ASN report (asdetailsascii)",
+            Format::DshieldLog => "DShield log submission",
+            Format::WebHoneypotJson => "DShield web honeypot JSON lines",
+            Format::WebHoneypotSqlite => "DShield web honeypot SQLite",
         }
     }
 }
@@ -136,6 +152,10 @@ pub struct FileReport {
     /// FNV-1a (over 64-bit little-endian words) of the decompressed
     /// content, to spot duplicate files.
     pub content_hash: u64,
+    /// Doubts about the content that did not stop the parse, one
+    /// sentence each (e.g. dates years apart); empty in older JSON.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl FileReport {
