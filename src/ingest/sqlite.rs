@@ -193,9 +193,11 @@ impl<'a> Db<'a> {
                         stack.push(be32(page, at)?);
                     }
                 }
-                other => return Err(format!(
+                other => {
+                    return Err(format!(
                     "page {n} has b-tree type {other:#04x}, not a table page"
-                )),
+                ))
+                }
             }
         }
         Ok(())
