@@ -1,17 +1,21 @@
 //! Export files become events.
 //!
 //! This module owns reading what an analyst exports: DShield feeds
-//! (`daily_sources`, `block.txt`), ISC API output (JSON, XML, text),
-//! FireHOL copies of the DShield lists, honeypot logs (iptables /
-//! `dshield.log`, the sensor's JSON upload, cowrie NDJSON, the marx CSV)
-//! and any headed CSV with a [`ColumnMap`]. The format is detected from
-//! the content, never the file name; gzip is detected by its magic bytes.
+//! (`daily_sources`, `block.txt`, the per-ASN report, the old
+//! log-submission format), ISC API output (JSON, XML, text), FireHOL
+//! copies of the DShield lists, honeypot logs (iptables / `dshield.log`,
+//! the sensor's JSON upload, cowrie NDJSON, the web honeypot's JSON lines
+//! and SQLite database, the marx CSV) and any headed CSV with a
+//! [`ColumnMap`]. The format is detected from the content, never the file
+//! name; gzip and SQLite are detected by their magic bytes, and other
+//! binary content is refused in one sentence.
 //!
 //! Parsing streams: [`StreamParser::push`] takes chunks cut anywhere and
 //! keeps only a partial-line carry buffer plus the merge map of events,
 //! so memory grows with the distinct events kept, not with the file.
 //! (The whole-document formats, ISC JSON/XML and the sensor JSON upload,
-//! are buffered because they are small API answers.) Every data line is
+//! are buffered because they are small API answers; a SQLite database is
+//! buffered whole because its pages are read out of order.) Every data line is
 //! either kept or counted under a skip reason with its first examples.
 //!
 //! Ranking, bogon filtering and behaviour selection happen later; this
