@@ -573,6 +573,15 @@ fn web_honeypot_sqlite() {
         other => panic!("{other}"),
     }
     let db = read("webserver.sqlite");
+    // The table's root (page 2, interior) made its own right-most child.
+    let mut looped = db.clone();
+    looped[1024 + 8..1024 + 12].copy_from_slice(&2u32.to_be_bytes());
+    match parse_bytes("loop.sqlite", &looped).unwrap_err() {
+        IngestError::NotRecognised { reason, .. } => {
+            assert_eq!(reason, "page 2 is reached twice")
+        }
+        other => panic!("{other}"),
+    }
     let err = parse_bytes("cut.sqlite", &db[..10_000]).unwrap_err();
     match err {
         IngestError::NotRecognised { reason, .. } => {

@@ -166,6 +166,10 @@ impl<'a> Db<'a> {
     ) -> Result<(), String> {
         let mut seen = vec![false; self.pages + 1];
         let mut stack = vec![root];
+        // Records of one table never hold more bytes than the file; a
+        // damaged file whose records share overflow pages would otherwise
+        // cost time quadratic in its size.
+        let mut budget = self.bytes.len();
         while let Some(n) = stack.pop() {
             let slot = seen.get_mut(n as usize).ok_or_else(|| {
                 format!("page {n} is outside the file ({} pages)", self.pages)
@@ -181,7 +185,8 @@ impl<'a> Db<'a> {
                 0x0D => {
                     for c in 0..cells {
                         let at = be16(page, h + 8 + 2 * c)?;
-                        let (rowid, payload) = self.leaf_cell(page, at)?;
+                        let (rowid, payload) =
+                            self.leaf_cell(page, at, &mut budget)?;
                         row(rowid, self.record(&payload)?);
                     }
                 }
@@ -204,19 +209,21 @@ impl<'a> Db<'a> {
     }
 
     /// A table leaf cell at `at`: the rowid and the whole payload.
+    /// `budget` is the payload bytes still allowed for this table.
     fn leaf_cell(
         &self,
         page: &[u8],
         at: usize,
+        budget: &mut usize,
     ) -> Result<(i64, Vec<u8>), String> {
         let (len, n1) = varint(page, at)?;
         let (rowid, n2) = varint(page, at + n1)?;
-        let max = (self.pages * self.usable) as u64;
-        if len > max {
+        if len > *budget as u64 {
             return Err(format!(
-                "a record claims {len} bytes, more than the file"
+                "a record claims {len} bytes, more than the file holds"
             ));
         }
+        *budget -= len as usize;
         let len = len as usize;
         let u = self.usable;
         let x = u - 35;
