@@ -4,7 +4,7 @@
 #
 # Everything comes from the package registries this machine can reach:
 # rustup (wasm32 target), Debian (chromium, chromedriver), npm (binaryen's
-# wasm-opt 132) and crates.io (trunk, wasm-bindgen-cli).
+# wasm-opt 132) and crates.io (trunk, wasm-bindgen-cli, cargo-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+CARGO_FUZZ_VERSION=0.13.2
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
@@ -48,6 +49,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WBG_VERSION"; then
     say "installing wasm-bindgen-cli $WBG_VERSION (a few minutes)"
     cargo install wasm-bindgen-cli --locked --version "$WBG_VERSION" ||
         cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+    # Used on stable with --sanitizer none (scripts/fuzz-smoke.sh).
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about a minute)"
+    cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
 fi
 
 say "ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets the machine up if needed, then runs every test layer:
 #   1. formatting and clippy (native and wasm32, warnings denied)
-#   2. native tests (core, property tests, fixtures)
+#   2. native tests (core, property tests, fixtures), then a 60 s fuzz
+#      smoke run of the ingest parsers (cargo-fuzz on stable)
 #   3. browser tests (wasm-bindgen-test in headless Chromium)
 #   4. a release build of the app (trunk)
 #   5. the end-to-end test: dist/ served on 127.0.0.1, headless Chromium
@@ -24,6 +25,9 @@ cargo clippy --lib --bins --target wasm32-unknown-unknown --locked -- -D warning
 
 step "native tests"
 cargo test --locked --lib --bins --tests
+
+step "fuzz smoke (ingest parsers, ${FUZZ_SECONDS:-60} s)"
+scripts/fuzz-smoke.sh
 
 step "doc tests"
 cargo test --locked --doc

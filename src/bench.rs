@@ -166,6 +166,61 @@ pub fn synthetic_daily_sources(megabytes: usize) -> Vec<u8> {
     out
 }
 
+/// Synthetic text of about `megabytes` MB in one of the formats added
+/// with the per-ASN report: [`Format::AsDetails`], [`Format::DshieldLog`]
+/// or [`Format::WebHoneypotJson`] (None for any other format).
+///
+/// [`Format::AsDetails`]: crate::ingest::Format::AsDetails
+/// [`Format::DshieldLog`]: crate::ingest::Format::DshieldLog
+/// [`Format::WebHoneypotJson`]: crate::ingest::Format::WebHoneypotJson
+pub fn synthetic_lines(
+    format: crate::ingest::Format,
+    megabytes: usize,
+) -> Option<Vec<u8>> {
+    use crate::ingest::Format;
+    let line = |x: u32| -> String {
+        let [a, b, c, d] = x.to_be_bytes();
+        let port = [22, 23, 80, 445, 1433, 3389][(x % 6) as usize];
+        let (h, m) = (x % 24, x % 60);
+        match format {
+            Format::AsDetails => format!(
+                "{a:03}.{b:03}.{c:03}.{d:03}\t{}\t{}\t\t2013-07-{:02}\t\
+                 2013-07-20 {h:02}:{m:02}:00\n",
+                x % 500 + 1,
+                x % 40 + 1,
+                x % 20 + 1
+            ),
+            Format::DshieldLog => format!(
+                "2013-07-20 {h:02}:{m:02}:07 -04:00\t0\t{}\t{a}.{b}.{c}.{d}\t\
+                 {}\t192.0.2.1\t{port}\t6\tS\n",
+                x % 3 + 1,
+                x % 60000 + 1024
+            ),
+            _ => format!(
+                "{{\"time\": \"2013-07-20T{h:02}:{m:02}:07Z\", \"sip\": \
+                 \"{a}.{b}.{c}.{d}\", \"dip\": \"192.0.2.80\", \"method\": \
+                 \"GET\", \"url\": \"/{port}\", \"useragent\": \
+                 \"Mozilla/5.0\"}}\n"
+            ),
+        }
+    };
+    if !matches!(
+        format,
+        Format::AsDetails | Format::DshieldLog | Format::WebHoneypotJson
+    ) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(megabytes * 1_000_000 + 200);
+    let mut x: u32 = 0x1234_5678;
+    while out.len() < megabytes * 1_000_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        out.extend_from_slice(line(x).as_bytes());
+    }
+    Some(out)
+}
+
 /// Times parsing `bytes` as a file named `name`.
 pub fn parse_throughput(
     name: &str,

@@ -556,6 +556,67 @@ async fn sample_trains_and_the_map_shows() {
         "{last}"
     );
 
+    // A binary SQLite database and a log whose dates jump three years:
+    // both load, the jump shows as a warning on its card.
+    let mut gap =
+        std::fs::read(root().join("tests/fixtures/ingest/dshield-submit.log"))
+            .unwrap();
+    gap.extend_from_slice(
+        b"2016-03-03 10:00:00 +00:00\t0\t1\t1.2.3.4\t1\t192.0.2.1\t22\t6\tS\n",
+    );
+    let gap_file = root().join("target/e2e-date-gap.log");
+    std::fs::write(&gap_file, &gap).unwrap();
+    let files = [
+        root().join("tests/fixtures/ingest/webserver.sqlite"),
+        gap_file.clone(),
+    ]
+    .map(|f| f.display().to_string())
+    .join("\n");
+    client
+        .find(Locator::Css("#file-input"))
+        .await
+        .unwrap()
+        .send_keys(&files)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let cards =
+            client.find_all(Locator::Css(".card.loaded")).await.unwrap().len();
+        if cards == 7 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{cards} cards after sqlite");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let texts = client
+        .execute(
+            "return [...document.querySelectorAll('.card.loaded')].map(e => e.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let texts: Vec<String> = serde_json::from_value(texts).unwrap();
+    assert!(
+        texts.iter().any(|t| t.contains("DShield web honeypot SQLite")
+            && t.contains("240 events kept")),
+        "{texts:?}"
+    );
+    let warnings = client
+        .execute(
+            "return [...document.querySelectorAll('.card.loaded .file-warnings li')].map(e => e.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let warnings: Vec<String> = serde_json::from_value(warnings).unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("dates jump from 2013-03-04 to 2016-03-03"),
+        "{warnings:?}"
+    );
+    let _ = std::fs::remove_file(gap_file);
+
     // Exports: the map as a PNG (with title and legend: taller than wide),
     // the figures as CSV and the model as JSON. Downloads are caught at the
     // link the page clicks.

@@ -102,6 +102,10 @@ fn cases() -> Vec<(&'static str, IngestOptions)> {
         ("isc-topips-2017-08-13.xml", opts(None)),
         ("isc-topips-2017-08-13.txt", opts(None)),
         ("generic-auto.csv", opts(None)),
+        ("asdetailsascii.html", opts(None)),
+        ("dshield-submit.log", opts(None)),
+        ("webhoneypot.json", opts(None)),
+        ("webserver.sqlite", opts(None)),
         ("generic-mapped.csv", mapped),
     ]
 }
@@ -444,4 +448,204 @@ fn refusals() {
     )
     .unwrap_err();
     assert!(matches!(err, IngestError::NotRecognised { .. }), "{err}");
+}
+
+/// Skip examples of one reason: their line (or row) numbers.
+fn example_lines(p: &Parsed, reason: &str) -> Vec<u64> {
+    let g = p.report.skipped.iter().find(|g| g.reason == reason).unwrap();
+    g.examples.iter().map(|(n, _)| *n).collect()
+}
+
+#[test]
+fn asn_report_real_excerpt() {
+    let p = parse("asdetailsascii.html", opts(None));
+    assert_eq!(
+        summary(&p),
+        expect(
+            Format::AsDetails,
+            (2, 2, 2, 2),
+            ("2015-12-10", "2015-12-22"),
+            &[]
+        )
+    );
+    // The day is the last-seen date; the weight the reports.
+    let e = &p.events[0];
+    assert_eq!(
+        (lwrank::ip::format_ipv4(e.src), format_day(e.day), e.weight),
+        ("109.230.155.61".into(), "2015-12-10".into(), 1)
+    );
+    assert_eq!(p.events[1].weight, 85);
+
+    // Appended after the 19 lines: a zone-id IPv6, a bad count, no date.
+    let mut bytes = read("asdetailsascii.html");
+    bytes.extend_from_slice(
+        b"fe80::1%eth0\t3\t1\t\t2015-12-20\t2015-12-20 10:00:00\n\
+          1.2.3.4\tmany\t1\t\t2015-12-20\t2015-12-20 10:00:00\n\
+          1.2.3.5\t2\t1\t\t\t\n",
+    );
+    let p = parse_bytes("as.txt", &bytes).unwrap();
+    assert_eq!(
+        summary(&p),
+        expect(
+            Format::AsDetails,
+            (5, 2, 2, 2),
+            ("2015-12-10", "2015-12-22"),
+            &[("IPv6 source", 1), ("bad count", 1), ("bad date", 1)]
+        )
+    );
+    assert_eq!(example_lines(&p, "IPv6 source"), [20]);
+    assert_eq!(example_lines(&p, "bad date"), [22]);
+}
+
+#[test]
+fn dshield_submission_log() {
+    let p = parse("dshield-submit.log", opts(None));
+    assert_eq!(
+        summary(&p),
+        expect(
+            Format::DshieldLog,
+            (15, 11, 11, 10),
+            ("2013-03-03", "2013-03-04"),
+            &[
+                ("IPv6 source", 1),
+                ("malformed IP", 1),
+                ("bad port", 1),
+                ("bad date", 1)
+            ]
+        )
+    );
+    // 22:20 at -04:00 is 02:20 UTC on the next day; count 2 is the weight.
+    let late = p.events.iter().find(|e| e.port == 22).unwrap();
+    assert_eq!(
+        (format_day(late.day), late.weight, late.proto),
+        ("2013-03-04".into(), 2, 6)
+    );
+    assert!(p.events.iter().any(|e| e.proto == 17 && e.port == 5060));
+    // The zone-id address counts as IPv6, not as malformed.
+    assert_eq!(example_lines(&p, "IPv6 source"), [13]);
+    assert_eq!(example_lines(&p, "malformed IP"), [14]);
+    assert_eq!(example_lines(&p, "bad date"), [16]);
+    assert!(p.report.warnings.is_empty());
+}
+
+#[test]
+fn web_honeypot_json_lines() {
+    let p = parse("webhoneypot.json", opts(None));
+    assert_eq!(
+        summary(&p),
+        expect(
+            Format::WebHoneypotJson,
+            (15, 12, 7, 7),
+            ("2013-03-04", "2013-03-04"),
+            &[("IPv6 source", 1), ("missing field", 1), ("malformed JSON", 1)]
+        )
+    );
+    assert!(p.events.iter().all(|e| e.proto == 6 && e.port == 80));
+    assert_eq!(example_lines(&p, "malformed JSON"), [15]);
+}
+
+#[test]
+fn web_honeypot_sqlite() {
+    let p = parse("webserver.sqlite", opts(None));
+    assert_eq!(
+        summary(&p),
+        expect(
+            Format::WebHoneypotSqlite,
+            (243, 240, 86, 69),
+            ("2013-03-03", "2013-03-07"),
+            &[("missing field", 1), ("bad date", 1), ("IPv6 source", 1)]
+        )
+    );
+    assert!(p.events.iter().all(|e| e.proto == 6 && e.port == 80));
+    // Rows are numbered in table order; the bad ones come last.
+    assert_eq!(example_lines(&p, "missing field"), [241]);
+    assert_eq!(example_lines(&p, "IPv6 source"), [243]);
+    assert_eq!(p.report.format.name(), "DShield web honeypot SQLite");
+
+    // A database without the table, and a cut one, are refused in words.
+    let err = parse_bytes("no-requests.sqlite", &read("no-requests.sqlite"))
+        .unwrap_err();
+    match err {
+        IngestError::NotRecognised { reason, .. } => assert_eq!(
+            reason,
+            "a SQLite database without a requests table (tables: Sigs)"
+        ),
+        other => panic!("{other}"),
+    }
+    let db = read("webserver.sqlite");
+    // The table's root (page 2, interior) made its own right-most child.
+    let mut looped = db.clone();
+    looped[1024 + 8..1024 + 12].copy_from_slice(&2u32.to_be_bytes());
+    match parse_bytes("loop.sqlite", &looped).unwrap_err() {
+        IngestError::NotRecognised { reason, .. } => {
+            assert_eq!(reason, "page 2 is reached twice")
+        }
+        other => panic!("{other}"),
+    }
+    let err = parse_bytes("cut.sqlite", &db[..10_000]).unwrap_err();
+    match err {
+        IngestError::NotRecognised { reason, .. } => {
+            assert!(reason.contains("outside the file (9 pages)"), "{reason}")
+        }
+        other => panic!("{other}"),
+    }
+}
+
+fn refusal(name: &str, bytes: &[u8]) -> String {
+    match parse_bytes(name, bytes).unwrap_err() {
+        IngestError::NotRecognised { reason, .. } => reason,
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn binary_files_are_one_sentence() {
+    let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
+    elf.extend([0u8; 56]);
+    assert_eq!(
+        refusal("a.out", &elf),
+        "an ELF executable, not a text export (first bytes 7F 45 4C 46 02 01 \
+         01 00 …)"
+    );
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    assert!(refusal("map.png", png).starts_with("a PNG image, not a text"));
+    // Unknown binary, plain or inside gzip, with or without a newline.
+    let mut blob: Vec<u8> = (0..600u32).map(|i| (i * 37 % 256) as u8).collect();
+    blob[0] = 0x42;
+    let want = "binary data, not a text export (first bytes 42 25 4A 6F 94 B9 \
+                DE 03 …)";
+    assert_eq!(refusal("blob.bin", &blob), want);
+    assert_eq!(refusal("blob.bin.gz", &gzip(&blob)), want);
+    let json_then_junk =
+        [b"{\x00\x01\x02\x03".as_slice(), &[0xff; 40]].concat();
+    assert!(refusal("x.json", &json_then_junk).starts_with("binary data"));
+}
+
+#[test]
+fn date_warnings_reach_the_report() {
+    for (name, options) in cases() {
+        let p = parse(name, options);
+        assert!(
+            p.report.warnings.is_empty(),
+            "{name}: {:?}",
+            p.report.warnings
+        );
+    }
+    // One line with a clock three years off.
+    let mut bytes = read("dshield-submit.log");
+    bytes.extend_from_slice(
+        b"2016-03-03 10:00:00 +00:00\t0\t1\t1.2.3.4\t1\t192.0.2.1\t22\t6\tS\n",
+    );
+    let p = parse_bytes("submit.log", &bytes).unwrap();
+    assert_eq!(
+        p.report.warnings,
+        ["dates jump from 2013-03-04 to 2016-03-03 (1094 days without \
+          events): 11 of 12 events lie before the jump, from 2013-03-03; \
+          check the clock or the file"]
+    );
+    // Reports saved before warnings existed still load.
+    let mut json = serde_json::to_value(&p.report).unwrap();
+    json.as_object_mut().unwrap().remove("warnings");
+    let old: lwrank::ingest::FileReport = serde_json::from_value(json).unwrap();
+    assert!(old.warnings.is_empty());
 }

@@ -55,7 +55,7 @@ proptest! {
 
     #[test]
     fn appended_lines_are_accounted(
-        which in 0usize..4,
+        which in 0usize..7,
         extra in proptest::collection::vec(line_strategy(), 0..12),
     ) {
         let (file, titles) = [
@@ -63,6 +63,9 @@ proptest! {
             ("marx-excerpt.csv", 1),
             ("block-2016.txt", 1),
             ("dshield.log", 0),
+            ("asdetailsascii.html", 0),
+            ("dshield-submit.log", 0),
+            ("webhoneypot.json", 0),
         ][which];
         let mut bytes = std::fs::read(format!("{DIR}/{file}")).unwrap();
         if !bytes.ends_with(b"\n") {

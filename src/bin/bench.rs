@@ -49,6 +49,27 @@ fn main() {
         &clock,
     ));
 
+    for (format, name) in [
+        (lwrank::ingest::Format::AsDetails, "asdetails (synthetic)"),
+        (lwrank::ingest::Format::DshieldLog, "log submission (synthetic)"),
+        (lwrank::ingest::Format::WebHoneypotJson, "web JSON lines (synthetic)"),
+    ] {
+        if let Some(text) = bench::synthetic_lines(format, 50) {
+            rows.push(bench::parse_throughput(name, &text, &clock));
+        }
+    }
+    // A web honeypot database made elsewhere (no SQLite writer here).
+    if let Some(db) = std::env::var_os("LWRANK_BENCH_SQLITE") {
+        match std::fs::read(&db) {
+            Ok(bytes) => rows.push(bench::parse_throughput(
+                "web honeypot SQLite",
+                &bytes,
+                &clock,
+            )),
+            Err(e) => eprintln!("LWRANK_BENCH_SQLITE: {e}"),
+        }
+    }
+
     let marx = shared.join("data/real/aws-honeypot-marx-2013/marx.csv.gz");
     if let Ok(bytes) = std::fs::read(&marx) {
         rows.push(bench::parse_throughput(

@@ -2,8 +2,12 @@
 //! (dates in `#` comment lines) that some formats need.
 
 use super::csv::{looks_like_header, GenericCsv};
-use super::dshield::{BlockTxt, DailySources, FireholList, IscText};
-use super::honeypot::{clock_of, Clock, Cowrie, Iptables, MarxCsv};
+use super::dshield::{
+    AsDetails, BlockTxt, DailySources, DshieldLog, FireholList, IscText,
+};
+use super::honeypot::{
+    clock_of, Clock, Cowrie, Iptables, MarxCsv, WebHoneypot,
+};
 use super::sink::Sink;
 use super::text::{date_in_text, day_from_name, trim, year_from_name};
 use super::{Format, IngestError, IngestOptions};
@@ -129,6 +133,9 @@ pub fn detect(
         if Cowrie::matches(t) {
             return Ok(lines(Format::Cowrie, Cowrie, false));
         }
+        if WebHoneypot::matches(t) {
+            return Ok(lines(Format::WebHoneypotJson, WebHoneypot, false));
+        }
         return Ok(Some(Detected::Document(DocKind::Json)));
     }
     if first == b'<' {
@@ -154,6 +161,9 @@ pub fn detect(
         };
         return Ok(lines(Format::Iptables, Iptables::new(year), false));
     }
+    if DshieldLog::matches(t) {
+        return Ok(lines(Format::DshieldLog, DshieldLog, false));
+    }
     if MarxCsv::is_header(t) {
         return Ok(lines(Format::MarxCsv, MarxCsv::default(), true));
     }
@@ -166,6 +176,9 @@ pub fn detect(
     if title || BlockTxt::matches(t) {
         let day = ctx.day(ctx.header.updated, "block.txt")?;
         return Ok(lines(Format::BlockTxt, BlockTxt { day }, title));
+    }
+    if AsDetails::matches(t) {
+        return Ok(lines(Format::AsDetails, AsDetails, false));
     }
     if DailySources::matches(t) {
         let updated = ctx.header.updated.map(|d| d - 1);
@@ -192,6 +205,56 @@ pub fn detect(
         };
     }
     Ok(None)
+}
+
+/// The kind of a binary file named by its first bytes (magic numbers),
+/// for formats lwrank never reads.
+pub fn magic_kind(head: &[u8]) -> Option<&'static str> {
+    const KINDS: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"PK\x05\x06", "an empty ZIP archive"),
+        (b"\x7fELF", "an ELF executable"),
+        (b"%PDF-", "a PDF document"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"BZh", "bzip2 data (decompress it first)"),
+        (b"\xfd7zXZ\x00", "xz data (decompress it first)"),
+        (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+        (b"\x28\xb5\x2f\xfd", "zstd data (decompress it first)"),
+    ];
+    KINDS.iter().find(|(m, _)| head.starts_with(m)).map(|(_, k)| *k)
+}
+
+/// Whether a sample of the content is binary rather than text: a NUL
+/// byte, more than one control byte in eight, or mostly invalid UTF-8.
+pub fn looks_binary(sample: &[u8]) -> bool {
+    if sample.is_empty() {
+        return false;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| {
+            b == 0x7f
+                || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        })
+        .count();
+    let high = sample.iter().filter(|&&b| b >= 0x80).count();
+    sample.contains(&0)
+        || control * 8 > sample.len()
+        || (std::str::from_utf8(sample).is_err()
+            && high * 10 > sample.len() * 3)
+}
+
+/// One sentence for binary content: its kind when the magic bytes name
+/// it, and its first bytes in hex.
+pub fn binary_reason(sample: &[u8]) -> String {
+    let hex: Vec<String> =
+        sample.iter().take(8).map(|b| format!("{b:02X}")).collect();
+    let more = if sample.len() > 8 { " …" } else { "" };
+    let kind = magic_kind(sample).unwrap_or("binary data");
+    format!("{kind}, not a text export (first bytes {}{more})", hex.join(" "))
 }
 
 /// The format of a file with no data lines, from its header alone.
@@ -241,6 +304,33 @@ mod tests {
         assert_eq!(format_of(b"<?xml version=\"1.0\"?>"), Some(Format::IscXml));
         assert_eq!(format_of(b"{"), Some(Format::IscJson));
         assert_eq!(format_of(b"hello world"), None);
+        assert_eq!(
+            format_of(
+                b"109.230.148.140\t85\t56\t\t2015-12-22\t2015-12-22 11:09:07"
+            ),
+            Some(Format::AsDetails)
+        );
+        assert_eq!(
+            format_of(b"2013-03-03 22:20:36 +00:00\t0\t1\t218.237.65.47\t33367\t10.0.0.1\t22\t6\tS"),
+            Some(Format::DshieldLog)
+        );
+        assert_eq!(
+            format_of(br#"{"time":"2023-11-05T00:32:02Z","sip":"1.2.3.4","dip":"10.0.0.1","url":"/"}"#),
+            Some(Format::WebHoneypotJson)
+        );
+    }
+
+    #[test]
+    fn binary_sentences() {
+        assert_eq!(
+            binary_reason(b"\x7fELF\x02\x01\x01\x00\x00\x00"),
+            "an ELF executable, not a text export (first bytes 7F 45 4C 46 02 \
+             01 01 00 …)"
+        );
+        assert!(looks_binary(b"ab\x00cd"));
+        assert!(looks_binary(&[0x01, 0x02, 0x03, b'a', b'b']));
+        assert!(!looks_binary("Grüße, 1.2.3.4\tx".as_bytes()));
+        assert!(binary_reason(&[1, 2, 3]).starts_with("binary data,"));
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! DShield feed lines: `daily_sources`, `block.txt`, the ISC API text
-//! output and FireHOL's ipset/netset copies of the DShield lists.
+//! output, FireHOL's ipset/netset copies of the DShield lists, the
+//! per-ASN report (`asdetailsascii.html`) and the old log-submission
+//! format.
 
 use super::detect::LineFormat;
 use super::sink::Sink;
 use super::text::{
-    parse_port, parse_u32, source_ip, split_fields, trim, BAD_COUNT, BAD_PORT,
-    BAD_PREFIX, BAD_PROTO, MISSING,
+    local_time_day, parse_port, parse_proto, parse_u32, source_ip,
+    split_fields, trim, ymd_prefix, BAD_COUNT, BAD_DATE, BAD_PORT, BAD_PREFIX,
+    BAD_PROTO, MISSING,
 };
 use crate::event::{proto, Day};
 use crate::ip::{parse_ipv4_bytes, prefix_mask};
@@ -181,6 +184,99 @@ impl LineFormat for FireholList {
     }
 }
 
+/// Whether a field holds an IPv4 or something IPv6-like.
+fn ip_like(f: &[u8]) -> bool {
+    parse_ipv4_bytes(f).is_some() || f.contains(&b':')
+}
+
+/// The per-ASN report `asdetailsascii.html?as=N`: `source reports targets
+/// first_seen last_seen updated`, tab-separated, first_seen often empty.
+/// The event day is the last-seen date (else first seen, else updated);
+/// the weight is the reports (packets) count.
+pub struct AsDetails;
+
+impl AsDetails {
+    /// Whether a line has the 6-field shape with a date in it.
+    pub fn matches(line: &[u8]) -> bool {
+        let mut f = [&b""[..]; 6];
+        split_fields(line, b'\t', &mut f) == 6
+            && ip_like(trim(f[0]))
+            && parse_u32(trim(f[1])).is_some()
+            && parse_u32(trim(f[2])).is_some()
+            && f[3..].iter().any(|d| ymd_prefix(trim(d)).is_some())
+    }
+}
+
+impl LineFormat for AsDetails {
+    fn line(&mut self, no: u64, line: &[u8], sink: &mut Sink) {
+        let mut f = [&b""[..]; 6];
+        if split_fields(line, b'\t', &mut f) < 5 {
+            return sink.skip(MISSING, no, line);
+        }
+        let src = match source_ip(trim(f[0])) {
+            Ok(ip) => ip,
+            Err(reason) => return sink.skip(reason, no, line),
+        };
+        let Some(reports) = parse_u32(trim(f[1])) else {
+            return sink.skip(BAD_COUNT, no, line);
+        };
+        let day = [f[4], f[3], f[5]].iter().find_map(|d| ymd_prefix(trim(d)));
+        let Some(day) = day else {
+            return sink.skip(BAD_DATE, no, line);
+        };
+        sink.keep(day, src, 32, proto::ANY, 0, reports.max(1));
+    }
+}
+
+/// The old DShield log-submission format, one event per line:
+/// `date userid count source sport target dport proto flags`, tab-separated,
+/// the date `YYYY-MM-DD HH:MM:SS ±HH:MM` (the day is taken in UTC).
+pub struct DshieldLog;
+
+impl DshieldLog {
+    /// Whether a line has the submission shape (at least 8 fields).
+    pub fn matches(line: &[u8]) -> bool {
+        let mut f = [&b""[..]; 8];
+        split_fields(line, b'\t', &mut f) >= 8
+            && local_time_day(f[0]).is_some()
+            && parse_u32(trim(f[2])).is_some()
+            && ip_like(trim(f[3]))
+            && parse_proto(trim(f[7])).is_some()
+    }
+}
+
+impl LineFormat for DshieldLog {
+    fn line(&mut self, no: u64, line: &[u8], sink: &mut Sink) {
+        let mut f = [&b""[..]; 8];
+        if split_fields(line, b'\t', &mut f) < 8 {
+            return sink.skip(MISSING, no, line);
+        }
+        let Some(day) = local_time_day(f[0]) else {
+            return sink.skip(BAD_DATE, no, line);
+        };
+        let Some(count) = parse_u32(trim(f[2])) else {
+            return sink.skip(BAD_COUNT, no, line);
+        };
+        let src = match source_ip(trim(f[3])) {
+            Ok(ip) => ip,
+            Err(reason) => return sink.skip(reason, no, line),
+        };
+        let Some(pr) = parse_proto(trim(f[7])) else {
+            return sink.skip(BAD_PROTO, no, line);
+        };
+        // For ICMP the port fields hold the type and code.
+        let port = if pr == proto::TCP || pr == proto::UDP {
+            match parse_port(trim(f[6])) {
+                Some(p) => p,
+                None => return sink.skip(BAD_PORT, no, line),
+            }
+        } else {
+            0
+        };
+        sink.keep(day, src, 32, pr, port, count.max(1));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -206,5 +302,24 @@ mod tests {
         assert!(!FireholList::matches(b"5.39.216.0/33"));
         assert!(IscText::matches(b"1 046.101.124.074 132723 110"));
         assert_eq!(cidr(b"10.1.2.3/8"), Ok((0x0A00_0000, 8)));
+    }
+
+    #[test]
+    fn asdetails_and_submission_lines() {
+        let row =
+            b"117.056.109.226\t131\t54\t\t2016-08-29\t2016-08-29 23:04:06";
+        assert!(AsDetails::matches(row));
+        assert!(!DailySources::matches(row));
+        let sub = b"2016-08-29 23:04:06 -04:00\t0\t3\t1.2.3.4\t4444\t5.6.7.8\t23\tTCP\tS";
+        assert!(DshieldLog::matches(sub));
+        let mut sink = Sink::default();
+        AsDetails.line(1, row, &mut sink);
+        DshieldLog.line(2, sub, &mut sink);
+        let (ev, skipped) = sink.into_parts();
+        assert!(skipped.is_empty(), "{skipped:?}");
+        let aug29 = crate::event::day_from_ymd(2016, 8, 29).unwrap();
+        assert_eq!((ev[0].day, ev[0].weight, ev[0].proto), (aug29, 131, 0));
+        // 23:04 at -04:00 is 03:04 UTC the next day.
+        assert_eq!((ev[1].day, ev[1].weight, ev[1].port), (aug29 + 1, 3, 23));
     }
 }

@@ -1,5 +1,6 @@
 //! Honeypot logs read line by line: iptables kernel lines
-//! (`dshield.log`, syslog), cowrie NDJSON and the marx CSV.
+//! (`dshield.log`, syslog), cowrie NDJSON, the DShield web honeypot's
+//! JSON lines and the marx CSV.
 
 use super::detect::LineFormat;
 use super::sink::Sink;
@@ -8,7 +9,7 @@ use super::text::{
     split_fields, timestamp_day, trim, ymd_prefix, BAD_DATE, BAD_IP, BAD_JSON,
     BAD_PORT, BAD_PROTO, MISSING,
 };
-use crate::event::{day_from_ymd, proto, Day};
+use crate::event::{day_from_unix, day_from_ymd, proto, Day};
 use memchr::memmem::Finder;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -226,6 +227,103 @@ impl LineFormat for Cowrie {
         };
         let port = match event.dst_port {
             None | Some(serde_json::Value::Null) => 0,
+            Some(serde_json::Value::Number(n)) => {
+                match n.as_u64().and_then(|p| u16::try_from(p).ok()) {
+                    Some(p) => p,
+                    None => return sink.skip(BAD_PORT, no, line),
+                }
+            }
+            Some(serde_json::Value::String(s)) => {
+                match parse_port(s.as_bytes()) {
+                    Some(p) => p,
+                    None => return sink.skip(BAD_PORT, no, line),
+                }
+            }
+            Some(_) => return sink.skip(BAD_PORT, no, line),
+        };
+        sink.keep(day, src, 32, proto::TCP, port, 1);
+    }
+}
+
+/// The port a web honeypot request counts under when the record names
+/// none: the sensor forwards TCP 80 to its web honeypot.
+pub const WEB_PORT: u16 = 80;
+
+/// The day of a web honeypot time: ISO 8601 text (zone applied), Unix
+/// seconds as text or as a JSON number.
+pub fn web_time_day(v: &serde_json::Value) -> Option<Day> {
+    match v {
+        serde_json::Value::String(s) => {
+            let b = s.as_bytes();
+            super::text::local_time_day(b).or_else(|| timestamp_day(b))
+        }
+        serde_json::Value::Number(n) => unix_number_day(n.as_f64()?),
+        _ => None,
+    }
+}
+
+/// The day of Unix seconds (or milliseconds, from 10^12 on) as a float.
+pub fn unix_number_day(secs: f64) -> Option<Day> {
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    let secs = if secs >= 1e12 { secs / 1000.0 } else { secs };
+    // Below 2^53 the float holds every whole second exactly.
+    (secs < 9e15).then(|| day_from_unix(secs.floor() as i64))
+}
+
+/// The keys of a web honeypot request line that matter here.
+#[derive(Deserialize)]
+struct WebLine<'a> {
+    #[serde(borrow, default)]
+    sip: Option<Cow<'a, str>>,
+    #[serde(default)]
+    time: Option<serde_json::Value>,
+    #[serde(default)]
+    timestamp: Option<serde_json::Value>,
+    #[serde(default)]
+    dport: Option<serde_json::Value>,
+    #[serde(default)]
+    logs: Option<serde_json::Value>,
+}
+
+/// The DShield web honeypot's JSON lines: one request object per line
+/// with `time` (ISO 8601), `sip`, `dip`, the URL and headers. Each line
+/// is one TCP event to `dport` if given, else to port [`WEB_PORT`].
+pub struct WebHoneypot;
+
+impl WebHoneypot {
+    /// Whether a line is a web honeypot request object.
+    pub fn matches(line: &[u8]) -> bool {
+        match serde_json::from_slice::<WebLine>(trim(line)) {
+            Ok(w) => {
+                w.sip.is_some()
+                    && w.logs.is_none()
+                    && (w.time.is_some() || w.timestamp.is_some())
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+impl LineFormat for WebHoneypot {
+    fn line(&mut self, no: u64, line: &[u8], sink: &mut Sink) {
+        let Ok(w) = serde_json::from_slice::<WebLine>(trim(line)) else {
+            return sink.skip(BAD_JSON, no, line);
+        };
+        let Some(src) = w.sip else {
+            return sink.skip(MISSING, no, line);
+        };
+        let src = match source_ip(src.as_bytes()) {
+            Ok(ip) => ip,
+            Err(reason) => return sink.skip(reason, no, line),
+        };
+        let Some(day) = w.time.or(w.timestamp).as_ref().and_then(web_time_day)
+        else {
+            return sink.skip(BAD_DATE, no, line);
+        };
+        let port = match w.dport {
+            None | Some(serde_json::Value::Null) => WEB_PORT,
             Some(serde_json::Value::Number(n)) => {
                 match n.as_u64().and_then(|p| u16::try_from(p).ok()) {
                     Some(p) => p,

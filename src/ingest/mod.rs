@@ -1,17 +1,21 @@
 //! Export files become events.
 //!
 //! This module owns reading what an analyst exports: DShield feeds
-//! (`daily_sources`, `block.txt`), ISC API output (JSON, XML, text),
-//! FireHOL copies of the DShield lists, honeypot logs (iptables /
-//! `dshield.log`, the sensor's JSON upload, cowrie NDJSON, the marx CSV)
-//! and any headed CSV with a [`ColumnMap`]. The format is detected from
-//! the content, never the file name; gzip is detected by its magic bytes.
+//! (`daily_sources`, `block.txt`, the per-ASN report, the old
+//! log-submission format), ISC API output (JSON, XML, text), FireHOL
+//! copies of the DShield lists, honeypot logs (iptables / `dshield.log`,
+//! the sensor's JSON upload, cowrie NDJSON, the web honeypot's JSON lines
+//! and SQLite database, the marx CSV) and any headed CSV with a
+//! [`ColumnMap`]. The format is detected from the content, never the file
+//! name; gzip and SQLite are detected by their magic bytes, and other
+//! binary content is refused in one sentence.
 //!
 //! Parsing streams: [`StreamParser::push`] takes chunks cut anywhere and
 //! keeps only a partial-line carry buffer plus the merge map of events,
 //! so memory grows with the distinct events kept, not with the file.
 //! (The whole-document formats, ISC JSON/XML and the sensor JSON upload,
-//! are buffered because they are small API answers.) Every data line is
+//! are buffered because they are small API answers; a SQLite database is
+//! buffered whole because its pages are read out of order.) Every data line is
 //! either kept or counted under a skip reason with its first examples.
 //!
 //! Ranking, bogon filtering and behaviour selection happen later; this
@@ -23,6 +27,7 @@ mod document;
 mod dshield;
 mod honeypot;
 mod sink;
+mod sqlite;
 mod stream;
 mod text;
 
@@ -56,6 +61,17 @@ pub enum Format {
     MarxCsv,
     /// A headed CSV or TSV read through a [`ColumnMap`].
     Csv,
+    /// The per-ASN report `asdetailsascii.html?as=N` (6 tab-separated
+    /// fields: source, reports, targets, first, last seen, updated).
+    AsDetails,
+    /// The old DShield log-submission format (tab-separated: date with
+    /// zone, user id, count, source, port, target, port, protocol, flags).
+    DshieldLog,
+    /// The DShield web honeypot's JSON lines (`time`, `sip`, `dip`, …).
+    WebHoneypotJson,
+    /// The DShield web honeypot's SQLite database (`webserver.sqlite`,
+    /// table `requests`).
+    WebHoneypotSqlite,
 }
 
 impl Format {
@@ -73,6 +89,10 @@ impl Format {
             Format::Cowrie => "cowrie JSON lines",
             Format::MarxCsv => "honeypot CSV (marx)",
             Format::Csv => "CSV with column map",
+            Format::AsDetails => "DShield per-ASN report (asdetailsascii)",
+            Format::DshieldLog => "DShield log submission",
+            Format::WebHoneypotJson => "DShield web honeypot JSON lines",
+            Format::WebHoneypotSqlite => "DShield web honeypot SQLite",
         }
     }
 }
@@ -136,6 +156,10 @@ pub struct FileReport {
     /// FNV-1a (over 64-bit little-endian words) of the decompressed
     /// content, to spot duplicate files.
     pub content_hash: u64,
+    /// Doubts about the content that did not stop the parse, one
+    /// sentence each (e.g. dates years apart); empty in older JSON.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl FileReport {

@@ -1,14 +1,18 @@
 //! The streaming front end: gzip by magic bytes, the content hash, line
-//! assembly across chunk boundaries, comments and blanks, detection, and
-//! the report at the end.
+//! assembly across chunk boundaries, comments and blanks, detection,
+//! SQLite and binary content by their first bytes, and the report (with
+//! its date warnings) at the end.
 
 use super::detect::{
-    detect, detect_empty, Context, Detected, DocKind, Header, LineFormat,
+    binary_reason, detect, detect_empty, looks_binary, magic_kind, Context,
+    Detected, DocKind, Header, LineFormat,
 };
 use super::document::Document;
 use super::sink::Sink;
+use super::sqlite;
 use super::text::{day_from_name, trim};
 use super::{FileReport, Format, IngestError, IngestOptions, Parsed};
+use crate::event::{format_day, Day, Event};
 use flate2::write::MultiGzDecoder;
 use std::io::Write;
 
@@ -22,6 +26,14 @@ const DETECT_LINES: usize = 3;
 const TOO_LONG: &str = "line too long";
 /// The UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Decompressed bytes looked at before lines are read (SQLite's magic).
+const SNIFF: usize = 16;
+/// Bytes of content judged when explaining that it is binary.
+const SAMPLE: usize = 512;
+/// Days without events between two dated parts that earn a warning.
+const GAP_DAYS: Day = 60;
+/// A first-to-last span (days) that earns a warning on its own.
+const SPAN_DAYS: Day = 400;
 
 /// FNV-1a over 64-bit little-endian words (then the tail bytes and the
 /// length), independent of how the content is chunked.
@@ -105,6 +117,8 @@ enum Stage {
         kind: DocKind,
         buf: Vec<u8>,
     },
+    /// A SQLite database, buffered whole (it needs random access).
+    Sqlite(Vec<u8>),
 }
 
 /// Reads one file chunk by chunk; see the module docs.
@@ -121,6 +135,10 @@ pub struct StreamParser {
     header: Header,
     stage: Stage,
     sink: Sink,
+    /// The first decompressed bytes, until [`SNIFF`] decide the kind.
+    head: Vec<u8>,
+    sniffed: bool,
+    warnings: Vec<String>,
 }
 
 impl StreamParser {
@@ -138,6 +156,9 @@ impl StreamParser {
             header: Header::default(),
             stage: Stage::Detect { raw: Some(Vec::new()), pending: Vec::new() },
             sink: Sink::default(),
+            head: Vec::new(),
+            sniffed: false,
+            warnings: Vec::new(),
         }
     }
 
@@ -199,9 +220,55 @@ impl StreamParser {
     /// Takes decompressed content.
     fn content(&mut self, bytes: &[u8]) -> Result<(), IngestError> {
         self.hash.update(bytes);
+        if self.sniffed {
+            return self.text(bytes);
+        }
+        self.head.extend_from_slice(bytes);
+        if self.head.len() < SNIFF {
+            return Ok(());
+        }
+        self.sniff()
+    }
+
+    /// Decides from the first bytes: SQLite, a known binary kind, or text
+    /// (then reads them as text).
+    fn sniff(&mut self) -> Result<(), IngestError> {
+        self.sniffed = true;
+        let head = std::mem::take(&mut self.head);
+        if head.starts_with(sqlite::MAGIC) {
+            self.stage = Stage::Sqlite(head);
+            return Ok(());
+        }
+        if magic_kind(&head).is_some() {
+            return Err(IngestError::NotRecognised {
+                file: self.name.clone(),
+                reason: binary_reason(&head),
+            });
+        }
+        self.text(&head)
+    }
+
+    /// The error for content that failed detection, saying "binary" when
+    /// the sample is binary.
+    fn binary_or(&self, sample: &[u8], e: IngestError) -> IngestError {
+        let sample = &sample[..sample.len().min(SAMPLE)];
+        if looks_binary(sample) {
+            IngestError::NotRecognised {
+                file: self.name.clone(),
+                reason: binary_reason(sample),
+            }
+        } else {
+            e
+        }
+    }
+
+    /// Takes text content, line by line.
+    fn text(&mut self, bytes: &[u8]) -> Result<(), IngestError> {
         let mut rest = bytes;
         while !rest.is_empty() {
-            if let Stage::Document { buf, .. } = &mut self.stage {
+            if let Stage::Document { buf, .. } | Stage::Sqlite(buf) =
+                &mut self.stage
+            {
                 buf.extend_from_slice(rest);
                 self.carry.clear();
                 break;
@@ -265,10 +332,11 @@ impl StreamParser {
                 self.stage = Stage::Document { kind, buf: r };
                 return Ok(());
             }
-            return Err(IngestError::NotRecognised {
+            let e = IngestError::NotRecognised {
                 file: self.name.clone(),
                 reason: "the first line is longer than 1 MiB".to_string(),
-            });
+            };
+            return Err(self.binary_or(&self.carry, e));
         }
         self.line_no += 1;
         let line = std::mem::take(&mut self.carry);
@@ -300,7 +368,7 @@ impl StreamParser {
                 parser.line(no, line, &mut self.sink);
                 Ok(())
             }
-            Stage::Document { .. } => Ok(()),
+            Stage::Document { .. } | Stage::Sqlite(_) => Ok(()),
             Stage::Detect { .. } => self.detect_line(no, line),
         }
     }
@@ -363,15 +431,25 @@ impl StreamParser {
                 let shown: String =
                     String::from_utf8_lossy(l).chars().take(60).collect();
                 format!(
-                    "line {n} ({shown:?}) is none of DShield daily_sources or \
-                     block.txt, a FireHOL list, ISC API JSON/XML/text, an \
-                     iptables log, sensor or cowrie JSON, the marx CSV or a \
-                     headed CSV"
+                    "line {n} ({shown:?}) is none of DShield daily_sources, \
+                     block.txt, the per-ASN report or the log-submission \
+                     format, a FireHOL list, ISC API JSON/XML/text, an \
+                     iptables log, sensor, cowrie or web honeypot JSON, the \
+                     marx CSV or a headed CSV"
                 )
             }
             None => "the file has no data lines".to_string(),
         };
-        IngestError::NotRecognised { file: self.name.clone(), reason }
+        let e = IngestError::NotRecognised { file: self.name.clone(), reason };
+        let sample: Vec<u8> = match &self.stage {
+            Stage::Detect { pending, .. } => pending
+                .iter()
+                .flat_map(|(_, l)| l.iter().copied().chain([b'\n']))
+                .take(SAMPLE)
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.binary_or(&sample, e)
     }
 
     /// Ends the input and returns the merged events with the report.
@@ -384,8 +462,11 @@ impl StreamParser {
                 self.gunzip(&[], true)?;
             }
         }
+        if !self.sniffed {
+            self.sniff()?;
+        }
         if !self.carry.is_empty()
-            && !matches!(self.stage, Stage::Document { .. })
+            && !matches!(self.stage, Stage::Document { .. } | Stage::Sqlite(_))
         {
             let carry = std::mem::take(&mut self.carry);
             self.line(&carry)?;
@@ -395,7 +476,18 @@ impl StreamParser {
             Stage::Detect { raw: None, pending: Vec::new() },
         ) {
             Stage::Lines { format, .. } => format,
-            Stage::Document { kind, buf } => self.document(kind, &buf)?,
+            Stage::Document { kind, buf } => self
+                .document(kind, &buf)
+                .map_err(|e| self.binary_or(&buf, e))?,
+            Stage::Sqlite(buf) => {
+                let warnings = sqlite::read_requests(&buf, &mut self.sink)
+                    .map_err(|reason| IngestError::NotRecognised {
+                        file: self.name.clone(),
+                        reason,
+                    })?;
+                self.warnings.extend(warnings);
+                Format::WebHoneypotSqlite
+            }
             Stage::Detect { raw, pending } => {
                 let empty = pending.is_empty();
                 self.stage = Stage::Detect { raw, pending };
@@ -453,6 +545,8 @@ impl StreamParser {
             (self.sink.lines_read, self.sink.events_kept);
         let content_hash = self.hash.finish();
         let (events, skipped) = self.sink.into_parts();
+        let mut warnings = self.warnings;
+        warnings.extend(date_warnings(&events));
         log::debug!(
             "{}: {} lines, {events_kept} kept, {} merged events",
             self.name,
@@ -469,16 +563,77 @@ impl StreamParser {
                 events_kept,
                 skipped,
                 content_hash,
+                warnings,
             },
             events,
         }
     }
 }
 
+/// Warnings about dates: the widest gap of more than [`GAP_DAYS`] days
+/// without events, else a span over [`SPAN_DAYS`] days. `events` are
+/// sorted by day.
+pub fn date_warnings(events: &[Event]) -> Vec<String> {
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        return Vec::new();
+    };
+    let gap = events
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| (w[1].day - w[0].day, i + 1))
+        .max_by_key(|&(g, i)| (g, std::cmp::Reverse(i)));
+    if let Some((days, split)) = gap.filter(|&(g, _)| g > GAP_DAYS) {
+        let (before, after) = (&events[..split], &events[split..]);
+        return vec![format!(
+            "dates jump from {} to {} ({} days without events): {} of {} \
+             events lie before the jump, from {}; check the clock or the file",
+            format_day(before[before.len() - 1].day),
+            format_day(after[0].day),
+            days - 1,
+            before.len(),
+            events.len(),
+            format_day(first.day),
+        )];
+    }
+    let span = last.day - first.day;
+    if span > SPAN_DAYS {
+        return vec![format!(
+            "dates span {} days ({} to {}), long for one export",
+            span + 1,
+            format_day(first.day),
+            format_day(last.day)
+        )];
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    fn ev(day: Day) -> Event {
+        Event { day, src: 1, prefix_len: 32, proto: 6, port: 22, weight: 1 }
+    }
+
+    #[test]
+    fn date_gaps_and_spans() {
+        let d = crate::event::day_from_ymd(2016, 8, 29).unwrap();
+        assert!(date_warnings(&[ev(d), ev(d + 30), ev(d + 60)]).is_empty());
+        let w = date_warnings(&[ev(0), ev(d), ev(d + 1)]);
+        assert_eq!(
+            w,
+            ["dates jump from 1970-01-01 to 2016-08-29 (17041 days without \
+              events): 1 of 3 events lie before the jump, from 1970-01-01; \
+              check the clock or the file"]
+        );
+        let steps: Vec<Event> = (0..10).map(|i| ev(d + 50 * i)).collect();
+        assert_eq!(
+            date_warnings(&steps),
+            ["dates span 451 days (2016-08-29 to 2017-11-22), long for one \
+              export"]
+        );
+    }
 
     #[test]
     fn hash_ignores_chunking() {

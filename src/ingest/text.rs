@@ -48,10 +48,18 @@ pub fn parse_port(s: &[u8]) -> Option<u16> {
     parse_u64(s).and_then(|v| u16::try_from(v).ok())
 }
 
-/// Whether the text looks like an IPv6 address (hex digits, colons, dots).
+/// Whether the text looks like an IPv6 address (hex digits, colons, dots),
+/// optionally with a zone id after `%` (`fe80::1%eth0`).
 pub fn looks_ipv6(s: &[u8]) -> bool {
-    s.contains(&b':')
-        && s.iter().all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'))
+    let addr = match memchr::memchr(b'%', s) {
+        Some(at) if at + 1 < s.len() => &s[..at],
+        Some(_) => return false,
+        None => s,
+    };
+    addr.contains(&b':')
+        && addr
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'))
 }
 
 /// A source address: IPv4 (zero-padded octets decimal), or the skip
@@ -165,6 +173,59 @@ pub fn timestamp_day(s: &[u8]) -> Option<Day> {
     i64::try_from(secs).ok().map(day_from_unix)
 }
 
+/// The UTC day of `YYYY-MM-DD HH:MM:SS ±HH:MM` (the zone may be absent,
+/// `Z`, or written without its colon); seconds are optional.
+pub fn local_time_day(s: &[u8]) -> Option<Day> {
+    let s = trim(s);
+    let day = ymd_prefix(s)?;
+    let rest = trim(&s[10..]);
+    let rest = rest.strip_prefix(b"T").unwrap_or(rest);
+    if rest.is_empty() {
+        return Some(day);
+    }
+    let two = |b: &[u8]| parse_u64(b).filter(|_| b.len() == 2);
+    let (h, m) = (two(rest.get(..2)?)?, two(rest.get(3..5)?)?);
+    if rest[2] != b':' || h > 23 || m > 59 {
+        return None;
+    }
+    let mut at = 5;
+    if rest.get(5) == Some(&b':') {
+        let sec = two(rest.get(6..8)?)?;
+        if sec > 60 {
+            return None;
+        }
+        at = 8;
+    }
+    while rest.get(at).is_some_and(|b| *b == b'.' || b.is_ascii_digit()) {
+        at += 1;
+    }
+    let zone = trim(&rest[at..]);
+    let offset = match zone {
+        b"" | b"Z" | b"UTC" | b"GMT" => 0,
+        _ => {
+            let sign = match zone[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let z = &zone[1..];
+            let (zh, zm) = match z.len() {
+                5 if z[2] == b':' => (two(&z[..2])?, two(&z[3..])?),
+                4 => (two(&z[..2])?, two(&z[2..])?),
+                2 => (two(z)?, 0),
+                _ => return None,
+            };
+            if zh > 14 || zm > 59 {
+                return None;
+            }
+            sign * (zh * 60 + zm) as i64
+        }
+    };
+    // Minutes since local midnight, moved to UTC, may cross a day.
+    let minutes = (h * 60 + m) as i64 - offset;
+    Some(day + minutes.div_euclid(24 * 60) as Day)
+}
+
 /// Strips ASCII spaces and tabs at both ends.
 pub fn trim(s: &[u8]) -> &[u8] {
     let start = s.iter().position(|b| !matches!(b, b' ' | b'\t'));
@@ -240,6 +301,14 @@ mod tests {
             day_from_ymd(2017, 11, 4)
         );
         assert_eq!(timestamp_day(b"yesterday"), None);
+        let aug29 = day_from_ymd(2016, 8, 29);
+        let aug30 = day_from_ymd(2016, 8, 30);
+        assert_eq!(local_time_day(b"2016-08-29 23:04:06 -04:00"), aug30);
+        assert_eq!(local_time_day(b"2016-08-29 23:04:06 +0200"), aug29);
+        assert_eq!(local_time_day(b"2016-08-30 01:00 +02:00"), aug29);
+        assert_eq!(local_time_day(b"2016-08-29"), aug29);
+        assert_eq!(local_time_day(b"2016-08-29 25:00:00"), None);
+        assert_eq!(local_time_day(b"2016-08-29 10:00:00 EST"), None);
         assert_eq!(
             day_from_name("x/2017-08-14T042003Z.ipset"),
             day_from_ymd(2017, 8, 14)
@@ -252,6 +321,8 @@ mod tests {
         assert_eq!(source_ip(b"061.177.172.013"), Ok(0x3DB1_AC0D));
         assert_eq!(source_ip(b"2001:db8::1"), Err(IPV6));
         assert_eq!(source_ip(b"1.2.3.x"), Err(BAD_IP));
+        assert_eq!(source_ip(b"fe80::1%eth0"), Err(IPV6));
+        assert_eq!(source_ip(b"fe80::1%"), Err(BAD_IP));
         let mut f = [&b""[..]; 3];
         assert_eq!(split_fields(b"a\tb\tc\td", b'\t', &mut f), 4);
         assert_eq!(f, [&b"a"[..], b"b", b"c"]);

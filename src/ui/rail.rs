@@ -330,6 +330,11 @@ fn LoadedCard(card: FileCard) -> impl IntoView {
                 <span class="num">{fmt_int(report.events_kept)}" events kept"</span>
                 <span class="num">{fmt_int(card.events as u64)}" after merging"</span>
             </div>
+            {(!report.warnings.is_empty()).then(|| view! {
+                <ul class="file-warnings">
+                    {report.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view()}
+                </ul>
+            })}
             {(skipped > 0).then(|| view! {
                 <details class="skipped">
                     <summary>{fmt_int(skipped)}" of "{fmt_int(report.lines_read)}" lines skipped"</summary>
