@@ -60,6 +60,9 @@ pub enum AsnError {
     Packed(String),
 }
 
+/// A load error with the first refused row as `(line, reason)`, if any.
+pub type ExplainedError = (AsnError, Option<(u64, String)>);
+
 /// The text format a table was loaded from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AsnFormat {
@@ -162,7 +165,7 @@ impl AsnTable {
     /// refused row as `(line, reason)` when rows were read and none kept.
     pub fn from_csv_explained(
         bytes: &[u8],
-    ) -> Result<(AsnTable, LoadReport), (AsnError, Option<(u64, String)>)> {
+    ) -> Result<(AsnTable, LoadReport), ExplainedError> {
         let plain;
         let text = if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = Vec::new();
