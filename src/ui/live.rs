@@ -44,8 +44,8 @@ fn generation(live: LiveState) -> u32 {
     live.asn.with_untracked(|a| a.as_ref().map_or(0, |i| i.generation))
 }
 
-/// Creates the live state, puts it in context, watches the settings and
-/// asks the worker which ASN table it uses. Call after the bridge started.
+/// Creates the live state, puts it in context and watches the settings.
+/// Once the worker is ready, [`on_response`] asks it for its ASN table.
 pub fn provide(state: AppState) -> LiveState {
     let live = LiveState {
         asn: RwSignal::new(None),
@@ -68,7 +68,6 @@ pub fn provide(state: AppState) -> LiveState {
         }
         key
     });
-    send(&Request::AsnStatus, None);
     live
 }
 
@@ -159,6 +158,8 @@ pub fn on_response(response: &Response) {
             live.wanted.set_value(None);
             live.updating.set(None);
         }
+        // Messages sent before the worker listens are lost: ask now.
+        Response::Ready => send(&Request::AsnStatus, None),
         Response::AsnTable(info) => {
             live.asn.set(Some((**info).clone()));
         }
