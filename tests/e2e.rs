@@ -930,6 +930,57 @@ async fn own_asn_table_port_set_and_live_half_life() {
         &native_figures(&settings, &small),
     );
 
+    // Another behaviour from the list: recomputed live as well.
+    client
+        .execute(
+            "const sel = document.getElementById('behaviour'); \
+             const i = [...sel.options].findIndex(o => o.textContent.startsWith('TCP 22 (')); \
+             sel.value = String(i); \
+             sel.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_text(&client, "#updating", 30, |t| t == "recomputing for TCP 22…")
+        .await;
+    wait_text(&client, "#updating", 300, str::is_empty).await;
+    let summary = text_of(&client, ".figures .summary").await;
+    assert!(summary.starts_with("TCP 22 · half-life 5.0 days"), "{summary}");
+    settings.behaviour = lwrank::event::Behaviour::tcp(22);
+    assert_figures(
+        &shown_figures(&client).await,
+        &native_figures(&settings, &small),
+    );
+    assert!(text_of(&client, "#stale").await.is_empty());
+
+    // Cancel during a live recompute: the progress goes, the page does
+    // not hang, and the result on screen says which settings it is for
+    // (unless the run had already finished).
+    slide(&client, 6.0).await;
+    wait_text(&client, "#updating", 10, |t| !t.is_empty()).await;
+    if let Ok(cancel) = client.find(Locator::Css("#cancel")).await {
+        let _ = cancel.click().await;
+    }
+    wait_text(&client, "#updating", 60, str::is_empty).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client.find_all(Locator::Css(".progress")).await.unwrap().is_empty()
+    {
+        assert!(Instant::now() < deadline, "progress stuck after Cancel");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stale = text_of(&client, "#stale").await;
+    let summary = text_of(&client, ".figures .summary").await;
+    println!("after cancel: stale {stale:?}, summary {summary:?}");
+    if stale.is_empty() {
+        assert!(summary.contains("half-life 6.0 days"), "{summary}");
+    } else {
+        assert!(summary.contains("half-life 5.0 days"), "{summary}");
+        assert!(
+            stale.starts_with("These results are for h = 5 days, TCP 22;"),
+            "{stale}"
+        );
+    }
+
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
     let _ = std::fs::remove_file(bad);
