@@ -20,6 +20,13 @@ if [ -f "$SHARED/bench/svm/train_100k.csv.gz" ]; then
     extra="$extra --cfg lwrank_svm_bench"
     tests="$tests --test model_wasm_bench"
 fi
+MARX="$SHARED/data/real/aws-honeypot-marx-2013/marx.csv.gz"
+if [ -f "$MARX" ]; then
+    mkdir -p target/bench-data
+    cp "$MARX" target/bench-data/marx.csv.gz
+    extra="$extra --cfg lwrank_rank_bench"
+    tests="$tests --test rank_wasm_bench"
+fi
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 RUSTFLAGS="${RUSTFLAGS:-} $extra" \

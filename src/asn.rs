@@ -60,6 +60,9 @@ pub enum AsnError {
     Packed(String),
 }
 
+/// A load error with the first refused row as `(line, reason)`, if any.
+pub type ExplainedError = (AsnError, Option<(u64, String)>);
+
 /// The text format a table was loaded from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AsnFormat {
@@ -156,6 +159,30 @@ impl AsnTable {
             bytes
         };
         parse_text(text)
+    }
+
+    /// Like [`AsnTable::from_csv`], but a failure also carries the first
+    /// refused row as `(line, reason)` when rows were read and none kept.
+    pub fn from_csv_explained(
+        bytes: &[u8],
+    ) -> Result<(AsnTable, LoadReport), ExplainedError> {
+        let plain;
+        let text = if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut out = Vec::new();
+            MultiGzDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .map_err(|e| (AsnError::Gzip(e.to_string()), None))?;
+            plain = out;
+            &plain[..]
+        } else {
+            bytes
+        };
+        parse_text_full(text).map_err(|(e, report)| {
+            let first = report.and_then(|r| {
+                r.skipped.iter().min_by_key(|s| s.2).map(|s| (s.2, s.0.clone()))
+            });
+            (e, first)
+        })
     }
 
     /// The ASN announcing `ip`, if any row covers it.
@@ -384,7 +411,14 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 
 /// Parses decompressed text in any supported format.
 fn parse_text(text: &[u8]) -> Result<(AsnTable, LoadReport), AsnError> {
-    let format = detect(text)?;
+    parse_text_full(text).map_err(|(e, _)| e)
+}
+
+/// [`parse_text`], keeping the report of a file whose rows all failed.
+fn parse_text_full(
+    text: &[u8],
+) -> Result<(AsnTable, LoadReport), (AsnError, Option<LoadReport>)> {
+    let format = detect(text).map_err(|e| (e, None))?;
     let mut report = LoadReport {
         format,
         rows: 0,
@@ -418,7 +452,7 @@ fn parse_text(text: &[u8]) -> Result<(AsnTable, LoadReport), AsnError> {
         }
     }
     if ranges.is_empty() {
-        return Err(AsnError::NoRows { rows: report.rows });
+        return Err((AsnError::NoRows { rows: report.rows }, Some(report)));
     }
     let (table, overlapping) = assemble(ranges, names);
     report.overlapping = overlapping;

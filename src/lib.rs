@@ -43,6 +43,7 @@ pub mod asn;
 pub mod bench;
 pub mod bogon;
 pub mod chart;
+pub mod choices;
 pub mod eval;
 pub mod event;
 pub mod features;

@@ -4,6 +4,7 @@
 //! JSON as the browser's own `File` object, so the worker can read it in
 //! slices without the page ever holding the whole file.
 
+use crate::choices::AsnTableInfo;
 use crate::event::{Behaviour, Day};
 use crate::ingest::{FileReport, IngestOptions};
 use crate::inspect::{AddressReport, RankReport};
@@ -75,6 +76,20 @@ pub enum Request {
     ExportModel,
     /// Stop the current work; the last result stays.
     Cancel,
+    /// Describe the IP-to-ASN table in use (loading the bundled one if
+    /// none is loaded yet).
+    AsnStatus,
+    /// Replace the IP-to-ASN table with the `File` sent beside this
+    /// message; on failure the current table stays.
+    LoadAsn {
+        /// File name, for reports and for a date in the name.
+        name: String,
+    },
+    /// Go back to the bundled IP-to-ASN table.
+    UseBundledAsn,
+    /// Train again with new settings after a result exists: replaces any
+    /// queued train and stops a running one without a `Cancelled` reply.
+    Retrain(RunSettings),
 }
 
 /// One loaded file as the page shows it.
@@ -170,6 +185,9 @@ pub enum Response {
     ModelJson(String),
     /// The work was cancelled; the previous result stands.
     Cancelled,
+    /// The IP-to-ASN table now in use, after [`Request::AsnStatus`],
+    /// [`Request::LoadAsn`] or [`Request::UseBundledAsn`].
+    AsnTable(Box<AsnTableInfo>),
     /// Something failed; `context` names the setting or step.
     Failed {
         /// Where it failed.

@@ -6,6 +6,7 @@
 //! Cancel message in, and lets progress messages out.
 
 use crate::asn::AsnTable;
+use crate::choices::AsnTableInfo;
 use crate::event::{Behaviour, Day, Event};
 use crate::ingest::{IngestOptions, Parsed, StreamParser};
 use crate::map::Level;
@@ -37,12 +38,24 @@ struct State {
     benign_source: String,
     asn: Option<Rc<AsnTable>>,
     trained: Option<Trained>,
+    /// The bundled table, kept once fetched (to go back to it).
+    bundled_asn: Option<Rc<AsnTable>>,
+    /// What the rail shows about `asn`.
+    asn_info: Option<AsnTableInfo>,
+    /// Table changes so far.
+    asn_generation: u32,
+    /// The table `trained` was computed with (zoom and lookups use it).
+    trained_asn: Option<Rc<AsnTable>>,
 }
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
     static CANCEL: Cell<bool> = const { Cell::new(false) };
     static BUSY: Cell<bool> = const { Cell::new(false) };
+    /// A train is running (a `Retrain` may stop it).
+    static TRAINING: Cell<bool> = const { Cell::new(false) };
+    /// The running train was stopped by a newer `Retrain`: no reply.
+    static SUPERSEDED: Cell<bool> = const { Cell::new(false) };
     static QUEUE: RefCell<VecDeque<(Request, Option<Blob>)>> =
         const { RefCell::new(VecDeque::new()) };
 }
@@ -103,6 +116,7 @@ fn on_message(event: MessageEvent) {
     if request == Request::Cancel {
         // Stop the running job and drop everything queued behind it.
         CANCEL.set(true);
+        SUPERSEDED.set(false);
         let dropped = QUEUE.with_borrow_mut(std::mem::take);
         for (request, _) in dropped {
             if let Request::LoadFile { id, name, .. } = request {
@@ -114,6 +128,18 @@ fn on_message(event: MessageEvent) {
             }
         }
         return;
+    }
+    if matches!(request, Request::Retrain(_)) {
+        // The newest settings win: drop queued trains, stop a running one.
+        QUEUE.with_borrow_mut(|q| {
+            q.retain(|(r, _)| {
+                !matches!(r, Request::Train(_) | Request::Retrain(_))
+            })
+        });
+        if TRAINING.get() {
+            SUPERSEDED.set(true);
+            CANCEL.set(true);
+        }
     }
     let file: Option<Blob> =
         js_sys::Reflect::get(&data, &JsValue::from_str("file"))
@@ -131,6 +157,7 @@ fn on_message(event: MessageEvent) {
 async fn drain() {
     while let Some((request, file)) = QUEUE.with_borrow_mut(|q| q.pop_front()) {
         CANCEL.set(false);
+        SUPERSEDED.set(false);
         handle(request, file).await;
     }
     BUSY.set(false);
@@ -155,7 +182,20 @@ async fn handle(request: Request, file: Option<Blob>) {
             Some(blob) => load_benign(&name, blob).await,
             None => fail("negatives", "the file did not reach the worker"),
         },
-        Request::Train(settings) => train(settings).await,
+        Request::Train(settings) | Request::Retrain(settings) => {
+            TRAINING.set(true);
+            train(settings).await;
+            TRAINING.set(false);
+        }
+        Request::AsnStatus => match asn_table().await {
+            Ok(_) => post_asn_info(),
+            Err(e) => fail("ASN table", e),
+        },
+        Request::LoadAsn { name } => match file {
+            Some(blob) => load_asn(&name, blob).await,
+            None => fail("ASN file", "the file did not reach the worker"),
+        },
+        Request::UseBundledAsn => use_bundled_asn().await,
         Request::Zoom { level, layer, day } => zoom(level, layer, day),
         Request::Inspect { day } => inspect(day),
         Request::Lookup { address, day } => lookup(&address, day),
@@ -195,11 +235,87 @@ async fn asn_table() -> Result<Rc<AsnTable>, String> {
         fraction: 0.0,
         detail: String::new(),
     });
+    let table = bundled_asn().await?;
+    STATE.with_borrow_mut(|s| {
+        s.asn = Some(table.clone());
+        s.asn_generation += 1;
+        s.asn_info = Some(AsnTableInfo::bundled(
+            bundled_name(),
+            &table,
+            s.asn_generation,
+        ));
+    });
+    post_asn_info();
+    Ok(table)
+}
+
+fn bundled_name() -> &'static str {
+    sample::ASN_TABLE.rsplit('/').next().unwrap_or(sample::ASN_TABLE)
+}
+
+/// The bundled table, fetched once.
+async fn bundled_asn() -> Result<Rc<AsnTable>, String> {
+    if let Some(t) = STATE.with_borrow(|s| s.bundled_asn.clone()) {
+        return Ok(t);
+    }
     let bytes = fetch_bytes(sample::ASN_TABLE).await?;
     let table = AsnTable::from_packed(&bytes).map_err(|e| e.to_string())?;
     let table = Rc::new(table);
-    STATE.with_borrow_mut(|s| s.asn = Some(table.clone()));
+    STATE.with_borrow_mut(|s| s.bundled_asn = Some(table.clone()));
     Ok(table)
+}
+
+fn post_asn_info() {
+    if let Some(info) = STATE.with_borrow(|s| s.asn_info.clone()) {
+        post(&Response::AsnTable(Box::new(info)));
+    }
+}
+
+/// Replaces the table with a user's file; a bad file changes nothing.
+async fn load_asn(name: &str, blob: Blob) {
+    post(&Response::Progress {
+        stage: format!("reading the ASN table {name}"),
+        fraction: 0.0,
+        detail: format!("{:.1} MB", blob.size() / 1e6),
+    });
+    let buffer = match JsFuture::from(blob.array_buffer()).await {
+        Ok(b) => b,
+        Err(e) => return fail("ASN file", format!("{name}: {e:?}")),
+    };
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    if yield_now().await {
+        return post(&Response::Cancelled);
+    }
+    match crate::choices::load_user_table(name, &bytes) {
+        Ok((table, report)) => {
+            STATE.with_borrow_mut(|s| {
+                s.asn_generation += 1;
+                s.asn_info = Some(AsnTableInfo::loaded(
+                    name,
+                    &table,
+                    &report,
+                    s.asn_generation,
+                ));
+                s.asn = Some(Rc::new(table));
+            });
+            post_asn_info();
+        }
+        Err(e) => fail("ASN file", e),
+    }
+}
+
+/// Goes back to the bundled table.
+async fn use_bundled_asn() {
+    let bundled = STATE.with_borrow(|s| {
+        s.asn_info.as_ref().is_some_and(|i| i.bundled) && s.asn.is_some()
+    });
+    if bundled {
+        return post_asn_info();
+    }
+    STATE.with_borrow_mut(|s| s.asn = None);
+    if let Err(e) = asn_table().await {
+        fail("ASN table", e);
+    }
 }
 
 async fn load_sample() {
@@ -376,6 +492,13 @@ fn post_inventory() {
     post(&Response::Inventory(inventory));
 }
 
+/// Tells the page a train stopped, unless a newer one replaced it.
+fn cancelled() {
+    if !SUPERSEDED.get() {
+        post(&Response::Cancelled);
+    }
+}
+
 async fn train(settings: RunSettings) {
     let asn = match asn_table().await {
         Ok(t) => t,
@@ -401,7 +524,7 @@ async fn train(settings: RunSettings) {
         detail: format!("{} events", events.len()),
     });
     if yield_now().await {
-        return post(&Response::Cancelled);
+        return cancelled();
     }
     let mut runner = match Runner::new(&events, &benign, &asn, &settings, &now)
     {
@@ -417,12 +540,12 @@ async fn train(settings: RunSettings) {
             detail: format!("{done} of {total} day pairs"),
         });
         if yield_now().await {
-            return post(&Response::Cancelled);
+            return cancelled();
         }
         match runner.step() {
             Ok(true) => {}
             Ok(false) => break,
-            Err(RunError::Cancelled) => return post(&Response::Cancelled),
+            Err(RunError::Cancelled) => return cancelled(),
             Err(e) => return fail("train", e),
         }
     }
@@ -433,14 +556,17 @@ async fn train(settings: RunSettings) {
         detail: String::new(),
     });
     if yield_now().await {
-        return post(&Response::Cancelled);
+        return cancelled();
     }
     match runner.finish(&now, train_ms) {
         Ok((result, trained)) => {
-            STATE.with_borrow_mut(|s| s.trained = Some(trained));
+            STATE.with_borrow_mut(|s| {
+                s.trained = Some(trained);
+                s.trained_asn = Some(asn.clone());
+            });
             post(&Response::Trained(Box::new(result)));
         }
-        Err(RunError::Cancelled) => post(&Response::Cancelled),
+        Err(RunError::Cancelled) => cancelled(),
         Err(e) => fail("train", e),
     }
 }
@@ -448,7 +574,7 @@ async fn train(settings: RunSettings) {
 fn zoom(level: Level, layer: MapLayer, day: Option<Day>) {
     let t = now();
     let outcome = STATE.with_borrow(|s| {
-        let (Some(trained), Some(asn)) = (&s.trained, &s.asn) else {
+        let (Some(trained), Some(asn)) = (&s.trained, &s.trained_asn) else {
             return Err("train a model first".to_string());
         };
         let grid = match (layer, day) {
@@ -489,7 +615,7 @@ const TOP_KEYS: usize = 10;
 
 fn inspect(day: Option<Day>) {
     let report = STATE.with_borrow(|s| {
-        let (Some(trained), Some(asn)) = (&s.trained, &s.asn) else {
+        let (Some(trained), Some(asn)) = (&s.trained, &s.trained_asn) else {
             return None;
         };
         let day = day.unwrap_or(trained.map_day);
@@ -503,7 +629,7 @@ fn inspect(day: Option<Day>) {
 
 fn lookup(address: &str, day: Option<Day>) {
     let report = STATE.with_borrow(|s| {
-        let (Some(trained), Some(asn)) = (&s.trained, &s.asn) else {
+        let (Some(trained), Some(asn)) = (&s.trained, &s.trained_asn) else {
             return Err("train a model first".to_string());
         };
         let day = day.unwrap_or(trained.map_day);

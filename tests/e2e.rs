@@ -701,3 +701,369 @@ async fn sample_trains_and_the_map_shows() {
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
+
+/// The first five columns of the figures rows the native pipeline gives
+/// for `settings` and `asn` on the bundled sample.
+fn native_figures(settings: &RunSettings, asn: &AsnTable) -> Vec<Vec<String>> {
+    let sample = std::fs::read(
+        root().join("assets/sample/marx-2013-06-21_to_07-20.csv.gz"),
+    )
+    .unwrap();
+    let parsed = lwrank::ingest::parse_bytes("sample", &sample).unwrap();
+    let benign = lwrank::sample::parse_benign(
+        &std::fs::read_to_string(
+            root().join("assets/sample/benign-top-sites.csv"),
+        )
+        .unwrap(),
+    );
+    let (result, _) = pipeline::run(
+        &parsed.events,
+        &benign.addresses,
+        asn,
+        settings,
+        &|| 0.0,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    let pct = |v: Option<f64>| {
+        v.map_or("–".to_string(), |v| format!("{:.1} %", v * 100.0))
+    };
+    result
+        .pooled
+        .iter()
+        .map(|p| {
+            let c = p.confusion;
+            vec![
+                p.name.clone(),
+                pct(c.accuracy()),
+                pct(c.tpr()),
+                pct(c.tnr()),
+                pct(c.precision()),
+            ]
+        })
+        .collect()
+}
+
+async fn shown_figures(client: &fantoccini::Client) -> Vec<Vec<String>> {
+    let shown = client
+        .execute(
+            "return [...document.querySelectorAll('#figures tbody tr')].map(tr => \
+             [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map(td => td.textContent)])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(shown).unwrap()
+}
+
+/// Page figures within half a point of the native ones (wasm and native
+/// may round a cosine differently).
+fn assert_figures(shown: &[Vec<String>], expected: &[Vec<String>]) {
+    assert_eq!(shown.len(), expected.len(), "{shown:?}");
+    for (s, e) in shown.iter().zip(expected) {
+        assert_eq!(s[0], e[0]);
+        for col in 1..5 {
+            match (percent(&s[col]), percent(&e[col])) {
+                (Some(a), Some(b)) => assert!(
+                    (a - b).abs() <= 0.5,
+                    "{}: col {col}: page {a} vs native {b}",
+                    s[0]
+                ),
+                _ => assert_eq!(s[col], e[col]),
+            }
+        }
+    }
+}
+
+async fn text_of(client: &fantoccini::Client, css: &str) -> String {
+    let js = format!(
+        "const e = document.querySelector('{css}'); return e ? e.textContent : null"
+    );
+    client
+        .execute(&js, vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Polls `css` until its text satisfies `ok` (or panics after `secs`).
+async fn wait_text(
+    client: &fantoccini::Client,
+    css: &str,
+    secs: u64,
+    ok: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let t = text_of(client, css).await;
+        if ok(&t) {
+            return t;
+        }
+        assert!(Instant::now() < deadline, "{css}: {t:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Sets the half-life slider as a drag would (an `input` event).
+async fn slide(client: &fantoccini::Client, days: f64) {
+    let js = format!(
+        "const el = document.getElementById('half-life'); el.value = '{days}'; \
+         el.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+    );
+    client.execute(&js, vec![]).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ (trunk build --release) and chromium: scripts/test.sh runs it"]
+async fn own_asn_table_port_set_and_live_half_life() {
+    let dist = root().join("dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "run `trunk build --release` first"
+    );
+    let url = serve(dist).await;
+    let driver = Driver::start();
+    let profile = std::env::temp_dir()
+        .join(format!("lwrank-e2e-live-{}", std::process::id()));
+    let client = ClientBuilder::native()
+        .capabilities(capabilities(&profile))
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("chromium via chromedriver");
+    client.goto(&url).await.unwrap();
+
+    // The bundled table: its name, range count and age (no data yet).
+    let bundled = AsnTable::from_packed(
+        &std::fs::read(root().join("assets/asn/asn-ipv4.bin")).unwrap(),
+    )
+    .unwrap();
+    let status =
+        wait_text(&client, "#asn-status", 60, |t| t.contains("ranges")).await;
+    println!("asn status: {status}");
+    assert!(status.starts_with("bundled: asn-ipv4.bin"), "{status}");
+    assert!(status.contains("411,961 ranges"), "{status}");
+    assert!(status.contains("built 2026-06-17,"), "{status}");
+    assert!(status.ends_with("days before today"), "{status}");
+    let credit = text_of(&client, ".asn-table .credit").await;
+    assert!(
+        credit.contains("RouteViews, NRO and DB-IP")
+            && credit.contains("CC BY 4.0"),
+        "{credit}"
+    );
+
+    // A file with no usable row: the error names file, line and reason,
+    // and the bundled table stays.
+    let bad = profile.with_extension("bad-asn.csv");
+    std::fs::write(&bad, "# my table\n1.0.0.0,1.0.0.255,AS13335,x\n").unwrap();
+    let input = client.find(Locator::Css("#asn-input")).await.unwrap();
+    input.send_keys(&bad.display().to_string()).await.unwrap();
+    let bad_name = bad.file_name().unwrap().to_str().unwrap().to_string();
+    let error = wait_text(&client, "#asn-error", 30, |t| !t.is_empty()).await;
+    assert!(
+        error.starts_with(&format!("{bad_name}, line 2: bad asn")),
+        "{error}"
+    );
+    assert_eq!(text_of(&client, "#asn-status").await, status);
+
+    // A small real pfx2as excerpt: its format, 14 ranges, the date from
+    // its name.
+    let fixture = root().join("tests/fixtures/asn/pfx2as-2026-06-17.txt");
+    let input = client.find(Locator::Css("#asn-input")).await.unwrap();
+    input.send_keys(&fixture.display().to_string()).await.unwrap();
+    let mine =
+        wait_text(&client, "#asn-status", 30, |t| t.starts_with("yours")).await;
+    println!("asn status: {mine}");
+    assert!(
+        mine.starts_with("yours: pfx2as-2026-06-17.txt (RouteViews pfx2as) · 14 ranges · built 2026-06-17,"),
+        "{mine}"
+    );
+    assert!(text_of(&client, "#asn-error").await.is_empty());
+
+    // Back to the bundled table.
+    client
+        .find(Locator::Css("#asn-bundled"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&client, "#asn-status", 30, |t| {
+        t.starts_with("bundled: asn-ipv4.bin")
+    })
+    .await;
+
+    // The sample: the table's age now reads against the newest data.
+    client
+        .find(Locator::Css("#try-sample"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let aged =
+        wait_text(&client, "#asn-status", 60, |t| t.contains("newest data"))
+            .await;
+    assert!(
+        aged.ends_with("built 2026-06-17, 4715 days after your newest data"),
+        "{aged}"
+    );
+
+    // A typed port set: a bad piece is named inline, a good set becomes
+    // the behaviour.
+    let ports = client.find(Locator::Css("#port-set")).await.unwrap();
+    ports.send_keys("22, ssh").await.unwrap();
+    let msg =
+        wait_text(&client, "#port-set-error", 10, |t| !t.is_empty()).await;
+    assert_eq!(msg, "\"ssh\" is not a port number");
+    ports.clear().await.unwrap();
+    ports.send_keys("2222, 23 22").await.unwrap();
+    client
+        .find(Locator::Css("#port-set-use"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let picked = client
+        .execute("return document.querySelector('#behaviour').selectedOptions[0].textContent", vec![])
+        .await
+        .unwrap();
+    assert_eq!(picked.as_str().unwrap(), "TCP 22, 23, 2222 (typed set)");
+    assert_eq!(text_of(&client, "#port-set-error").await, "");
+
+    // Train once; the title names the set.
+    client.find(Locator::Css("#train")).await.unwrap().click().await.unwrap();
+    let summary =
+        wait_text(&client, ".figures .summary", 300, |t| !t.is_empty()).await;
+    assert!(
+        summary.starts_with("TCP 22, 23, 2222 · half-life 3.0 days"),
+        "{summary}"
+    );
+    let title = text_of(&client, ".layers span.hint").await;
+    assert_eq!(title, "likelihood of TCP 22, 23, 2222 on 2013-07-21");
+    let mut settings = RunSettings {
+        behaviour: lwrank::choices::behaviour_from_text("tcp", "22, 23, 2222")
+            .unwrap(),
+        ..RunSettings::default()
+    };
+    let at_3 = shown_figures(&client).await;
+    assert_figures(&at_3, &native_figures(&settings, &bundled));
+
+    // Live half-life: 4 days, then 5 days while 4 is still computing.
+    // Nobody presses Train; the old figures stay, marked as updating,
+    // until the h = 5 result replaces them.
+    slide(&client, 4.0).await;
+    let updating = wait_text(&client, "#updating", 10, |t| !t.is_empty()).await;
+    assert_eq!(updating, "recomputing for h = 4 days…");
+    // Read in one script, so both describe the same moment.
+    let both = client
+        .execute(
+            "const u = document.querySelector('#updating'); \
+             const s = document.querySelector('.figures .summary').textContent; \
+             const dim = document.querySelector('.results.is-updating') !== null; \
+             return [u ? u.textContent : '', s, dim];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (marker, old_summary, dimmed): (String, String, bool) =
+        serde_json::from_value(both).unwrap();
+    if !marker.is_empty() {
+        assert!(old_summary.contains("half-life 3.0 days"), "{old_summary}");
+        assert!(dimmed, "the old figures are not marked as updating");
+    }
+    slide(&client, 5.0).await;
+    wait_text(&client, "#updating", 10, |t| t == "recomputing for h = 5 days…")
+        .await;
+    wait_text(&client, "#updating", 300, str::is_empty).await;
+    let summary = text_of(&client, ".figures .summary").await;
+    assert!(
+        summary.starts_with("TCP 22, 23, 2222 · half-life 5.0 days"),
+        "{summary}"
+    );
+    settings.half_life_days = 5.0;
+    assert_figures(
+        &shown_figures(&client).await,
+        &native_figures(&settings, &bundled),
+    );
+    assert!(
+        client.find_all(Locator::Css(".progress")).await.unwrap().is_empty(),
+        "progress left behind"
+    );
+    assert!(text_of(&client, "#stale").await.is_empty());
+
+    // A new ASN table after a result: recomputed with it, not left stale.
+    let input = client.find(Locator::Css("#asn-input")).await.unwrap();
+    input.send_keys(&fixture.display().to_string()).await.unwrap();
+    wait_text(&client, "#updating", 30, |t| {
+        t == "recomputing for the new ASN table…"
+    })
+    .await;
+    wait_text(&client, "#updating", 300, str::is_empty).await;
+    let (small, _) = lwrank::choices::load_user_table(
+        "pfx2as-2026-06-17.txt",
+        &std::fs::read(&fixture).unwrap(),
+    )
+    .unwrap();
+    assert_figures(
+        &shown_figures(&client).await,
+        &native_figures(&settings, &small),
+    );
+
+    // Another behaviour from the list: recomputed live as well.
+    client
+        .execute(
+            "const sel = document.getElementById('behaviour'); \
+             const i = [...sel.options].findIndex(o => o.textContent.startsWith('TCP 22 (')); \
+             sel.value = String(i); \
+             sel.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_text(&client, "#updating", 30, |t| t == "recomputing for TCP 22…")
+        .await;
+    wait_text(&client, "#updating", 300, str::is_empty).await;
+    let summary = text_of(&client, ".figures .summary").await;
+    assert!(summary.starts_with("TCP 22 · half-life 5.0 days"), "{summary}");
+    settings.behaviour = lwrank::event::Behaviour::tcp(22);
+    assert_figures(
+        &shown_figures(&client).await,
+        &native_figures(&settings, &small),
+    );
+    assert!(text_of(&client, "#stale").await.is_empty());
+
+    // Cancel during a live recompute: the progress goes, the page does
+    // not hang, and the result on screen says which settings it is for
+    // (unless the run had already finished).
+    slide(&client, 6.0).await;
+    wait_text(&client, "#updating", 10, |t| !t.is_empty()).await;
+    if let Ok(cancel) = client.find(Locator::Css("#cancel")).await {
+        let _ = cancel.click().await;
+    }
+    wait_text(&client, "#updating", 60, str::is_empty).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client.find_all(Locator::Css(".progress")).await.unwrap().is_empty()
+    {
+        assert!(Instant::now() < deadline, "progress stuck after Cancel");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stale = text_of(&client, "#stale").await;
+    let summary = text_of(&client, ".figures .summary").await;
+    println!("after cancel: stale {stale:?}, summary {summary:?}");
+    if stale.is_empty() {
+        assert!(summary.contains("half-life 6.0 days"), "{summary}");
+    } else {
+        assert!(summary.contains("half-life 5.0 days"), "{summary}");
+        assert!(
+            stale.starts_with("These results are for h = 5 days, TCP 22;"),
+            "{stale}"
+        );
+    }
+
+    client.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+    let _ = std::fs::remove_file(bad);
+}

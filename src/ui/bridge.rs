@@ -76,6 +76,7 @@ pub fn send(request: &Request, file: Option<&Blob>) {
 }
 
 fn receive(state: AppState, response: Response) {
+    super::live::on_response(&response);
     match response {
         Response::Ready => log::debug!("worker ready"),
         Response::Progress { stage, fraction, detail } => {
@@ -170,6 +171,15 @@ fn receive(state: AppState, response: Response) {
                 .inventory
                 .with_untracked(|i| i.files.iter().map(|f| f.id).collect());
             state.pending.update(|p| p.retain(|(id, _)| loaded.contains(id)));
+        }
+        Response::AsnTable(_) => {
+            // Recorded by `live::on_response`; the table load is done.
+            state.progress.set(None);
+            state.problems.update(|p| {
+                p.retain(|x| {
+                    x.context != "ASN file" && x.context != "ASN table"
+                })
+            });
         }
         Response::Failed { context, message } => {
             state.progress.set(None);

@@ -6,8 +6,11 @@
 //! step is a [`Request`] to the web worker, whose [`Response`]s update
 //! the signals.
 
+mod asn_card;
 mod bridge;
+mod live;
 mod map_view;
+mod port_set;
 mod rail;
 mod ranks;
 mod results;
@@ -163,6 +166,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     bridge::start(state);
+    live::provide(state);
 
     view! {
         <div class="app">

@@ -23,6 +23,7 @@ pub fn Rail() -> impl IntoView {
             <Settings/>
             <TrainBox/>
             <Negatives/>
+            <super::asn_card::AsnCard/>
         </aside>
     }
 }
@@ -380,7 +381,11 @@ fn Settings() -> impl IntoView {
         })
     };
     let on_behaviour = move |ev: leptos::ev::Event| {
-        let idx: usize = event_target_value(&ev).parse().unwrap_or(0);
+        let value = event_target_value(&ev);
+        if value == super::port_set::CUSTOM {
+            return;
+        }
+        let idx: usize = value.parse().unwrap_or(0);
         let pick = state.inventory.with_untracked(|inv| {
             inv.behaviours.get(idx).map(|b| b.behaviour.clone())
         });
@@ -391,7 +396,9 @@ fn Settings() -> impl IntoView {
             <label for="behaviour">"Behaviour to predict"</label>
             <select id="behaviour" on:change=on_behaviour disabled=move || state.inventory.with(|i| i.behaviours.is_empty())>
                 {options}
+                {move || super::port_set::custom_option(state)}
             </select>
+            <super::port_set::PortSet/>
             <label for="half-life">
                 "Half-life: "<output class="num">{move || format!("{:.1}", state.half_life.get())}</output>" days"
             </label>

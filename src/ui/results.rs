@@ -15,7 +15,12 @@ use wasm_bindgen::JsCast;
 pub fn Results() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
-        <section class="results" aria-label="Results">
+        <section
+            class="results"
+            class:is-updating=move || super::live::live().is_some_and(|l| l.updating.with(Option::is_some))
+            aria-label="Results"
+        >
+            <super::live::Updating/>
             {move || state.result.get().map(|r| view! { <Figures result=r/> })}
             {move || state.result.with(Option::is_some).then(|| view! { <super::ranks::Ranks/> })}
             {move || state.result.with(Option::is_none).then(|| view! {
