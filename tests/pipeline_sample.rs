@@ -125,3 +125,76 @@ fn cancel_stops_the_run() {
     );
     assert!(matches!(outcome, Err(pipeline::RunError::Cancelled)));
 }
+
+#[test]
+fn feature_sets_compared_on_the_same_days() {
+    let (events, benign, asn) = load();
+    let settings = RunSettings::default();
+    let (result, _) = pipeline::run(
+        &events,
+        &benign,
+        &asn,
+        &settings,
+        &|| 0.0,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    let cmp = &result.comparison;
+    let names: Vec<&str> = cmp.sets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "talk",
+            "extended",
+            "talk + special",
+            "talk + recency",
+            "talk + days_seen",
+            "talk + volume"
+        ]
+    );
+    let test_days: Vec<_> = result.pairs.iter().map(|p| p.test_day).collect();
+    assert_eq!(cmp.test_days, test_days);
+    for set in &cmp.sets {
+        assert_eq!(set.scored.len(), 28, "{}", set.name);
+        // Same held-out rows every day as the main model.
+        for (s, p) in set.scored.iter().zip(&result.pairs) {
+            let (a, b) = (s.confusion, p.scored[0].confusion);
+            assert_eq!(
+                (a.tp + a.fn_, a.tn + a.fp),
+                (b.tp + b.fn_, b.tn + b.fp)
+            );
+        }
+    }
+    let talk = cmp.set("talk").unwrap();
+    let extended = cmp.set("extended").unwrap();
+    assert_eq!(talk.feature_names.len(), 4);
+    assert_eq!(extended.feature_names.len(), 8);
+    assert!(extended.chosen && !talk.chosen);
+    // The chosen set's row is the main model, day by day.
+    assert_eq!(extended.pooled.confusion, result.pooled[0].confusion);
+    assert_eq!(extended.pooled.median_auc, result.pooled[0].median_auc);
+    for set in &cmp.sets {
+        println!(
+            "{}: median AUC {:?}, TPR at model TNR {:?}, LR+ {:?}",
+            set.name,
+            set.pooled.median_auc,
+            set.pooled.median_tpr_at_model_tnr,
+            set.pooled.confusion.lr_plus()
+        );
+    }
+    let best = result.best_baseline().unwrap();
+    println!(
+        "best baseline {}: {:?}",
+        result.pooled[best].name, result.pooled[best].median_auc
+    );
+    let auc = |name: &str| cmp.set(name).unwrap().pooled.median_auc.unwrap();
+    // Pinned: computed by this pipeline on the bundled sample (seeded).
+    assert_eq!(auc("talk"), 0.8098207921800225);
+    assert_eq!(auc("extended"), 0.8152694887226881);
+    assert_eq!(auc("talk + special"), 0.8109901732323731);
+    assert_eq!(auc("talk + recency"), 0.8077393917557851);
+    assert_eq!(auc("talk + days_seen"), 0.794947835485968);
+    assert_eq!(auc("talk + volume"), 0.7925042284673433);
+    assert_eq!(result.pooled[best].name, "/16s seen in last 3 days");
+    assert!(auc("talk") > result.pooled[best].median_auc.unwrap());
+}
