@@ -198,3 +198,61 @@ fn feature_sets_compared_on_the_same_days() {
     assert_eq!(result.pooled[best].name, "/16s seen in last 3 days");
     assert!(auc("talk") > result.pooled[best].median_auc.unwrap());
 }
+
+#[test]
+fn exported_model_reimported_tests_every_pair_and_maps_the_same() {
+    use lwrank::model_file::ModelFile;
+    let (events, benign, asn) = load();
+    let settings = RunSettings {
+        behaviour: Behaviour::tcp(22),
+        half_life_days: 2.0,
+        feature_set: lwrank::features::FeatureSet::Talk,
+        cv_folds: 0,
+        ..RunSettings::default()
+    };
+    let (trained_result, trained) = pipeline::run(
+        &events,
+        &benign,
+        &asn,
+        &settings,
+        &|| 0.0,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    let train_day = trained.map_day - 1;
+    let text = ModelFile::new(trained.model.clone(), &settings, train_day)
+        .to_json();
+    let file = ModelFile::from_json("lwrank-model.json", &text).unwrap();
+    assert_eq!(file.settings().half_life_days, 2.0);
+    let (result, again) = lwrank::model_file::run_imported(
+        &events,
+        &benign,
+        &asn,
+        &file,
+        "lwrank-model.json",
+        &|| 0.0,
+        &mut |_| true,
+    )
+    .unwrap();
+    let imported = result.imported.as_ref().unwrap();
+    assert_eq!(imported.train_day, day_from_ymd(2013, 7, 20).unwrap());
+    assert_eq!(imported.file, "lwrank-model.json");
+    assert_eq!(result.settings.feature_set, settings.feature_set);
+    assert_eq!(result.settings.half_life_days, 2.0);
+    // Every day pair tested, nothing trained, no comparison.
+    assert_eq!(result.pairs.len(), trained_result.pairs.len());
+    assert!(result.pairs.iter().all(|p| p.train_rows == 0));
+    assert!(result.comparison.sets.is_empty());
+    // The baselines see the same rows, so their counts and AUCs are
+    // identical (TPR at matched TNR follows the model's TNR).
+    for (a, b) in result.pooled[1..].iter().zip(&trained_result.pooled[1..]) {
+        assert_eq!((&a.name, a.confusion), (&b.name, b.confusion));
+        assert_eq!(a.median_auc, b.median_auc);
+    }
+    // The same model on the same ranks draws the same map.
+    assert_eq!(result.map, trained_result.map);
+    assert_eq!(again.model, trained.model);
+    // One model for every day is not the walk-forward's model per day.
+    assert_ne!(result.pooled[0], trained_result.pooled[0]);
+    println!("imported model {:?}", result.pooled[0]);
+}
