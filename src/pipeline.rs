@@ -289,6 +289,18 @@ impl Trained {
         map_grid(&view, asn, &self.model, self.settings.feature_set, level)
     }
 
+    /// What this run's own model predicts for `day` from the ranks before
+    /// it (the hindcast of an imported model, which is never retrained).
+    pub fn predicted_on(
+        &self,
+        asn: &AsnTable,
+        level: Level,
+        day: Day,
+    ) -> Result<Grid, RunError> {
+        let view = self.history.view(day);
+        map_grid(&view, asn, &self.model, self.settings.feature_set, level)
+    }
+
     /// What the model trained on the day before `day` predicted for
     /// `day`, for comparing with what happened on it.
     pub fn hindcast(

@@ -7,7 +7,9 @@
 //! the signals.
 
 mod bridge;
+mod compare;
 mod map_view;
+mod model_import;
 mod rail;
 mod ranks;
 mod results;

@@ -103,9 +103,22 @@ fn Figures(result: RunResult) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let csv = pairs_csv(&result);
+    let imported = result.imported.as_ref().map(|i| {
+        view! {
+            <p id="imported-label" class="imported">
+                {format!(
+                    "imported model trained on {} ({}, lwrank {}): one model tested on every day pair, not retrained",
+                    crate::event::format_day(i.train_day),
+                    i.file,
+                    i.lwrank_version
+                )}
+            </p>
+        }
+    });
     view! {
         <div class="figures">
             <h2>"Next-day test"</h2>
+            {imported}
             <p class="summary">{summary}</p>
             <table id="figures" class="figures-table">
                 <thead>
@@ -143,6 +156,7 @@ fn Figures(result: RunResult) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="walk-forward" class="chart" inner_html=chart_svg></div>
+            <super::compare::FeatureComparisonView result=result.clone()/>
             <h3>"Sources per day"</h3>
             <div id="day-counts" class="chart" inner_html=days_svg></div>
             <p class="hint num">{timings}</p>
