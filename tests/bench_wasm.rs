@@ -36,13 +36,14 @@ fn stage_table_in_chromium() {
     let before = linear_memory();
     let mut rows =
         lwrank::bench::sample_stages(sample, benign, asn, &now).unwrap();
+    let after_train = linear_memory();
     let text = lwrank::bench::synthetic_daily_sources(50);
     rows.push(lwrank::bench::parse_throughput(
         "daily_sources (synthetic)",
         &text,
         &now,
     ));
-    let after_train = linear_memory();
+    let after_parse = linear_memory();
     console_log!(
         "# lwrank wasm benchmark (Chromium)\n\n{}",
         lwrank::bench::format_stages(&rows)
@@ -57,6 +58,11 @@ fn stage_table_in_chromium() {
             what: "linear memory after Train (sample, TCP 22)".to_string(),
             bytes: after_train,
             note: "parse, ASN table, ranks, 28 pairs, map, zoom".to_string(),
+        },
+        lwrank::bench::MemoryRow {
+            what: "linear memory after the 50 MB parse too".to_string(),
+            bytes: after_parse,
+            note: "the text and its ~1M events live at once".to_string(),
         },
     ];
     console_log!("{}", lwrank::bench::format_memory(&memory));

@@ -49,8 +49,11 @@ fn main() {
     };
 
     println!("# lwrank native benchmark (release build, one thread)\n");
+    let (stages, stages_peak) = peak_heap(|| {
+        bench::sample_stages(&sample, &benign, &asn_bytes, &clock)
+    });
     let mut rows =
-        match bench::sample_stages(&sample, &benign, &asn_bytes, &clock) {
+        match stages {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("lwrank-bench: {e}");
@@ -85,7 +88,12 @@ fn main() {
 
     // Peak heap of the Train job (ranks, 28 day pairs with CV and the
     // feature-set comparison, tomorrow's model, the whole map).
-    let mut memory = Vec::new();
+    let mut memory = vec![bench::MemoryRow {
+        what: "all sample stages above, peak heap".to_string(),
+        bytes: stages_peak,
+        note: "parse, ASN table, Train, zoom, draw: as the wasm run"
+            .to_string(),
+    }];
     if let (Ok(parsed), Ok(asn)) = (
         lwrank::ingest::parse_bytes("sample", &sample),
         lwrank::asn::AsnTable::from_packed(&asn_bytes),
