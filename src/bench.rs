@@ -72,9 +72,7 @@ pub fn sample_stages(
     timed(
         "train + test, walk-forward",
         t,
-        format!(
-            "{steps} day pairs, 5-fold CV each, 6 feature sets compared"
-        ),
+        format!("{steps} day pairs, 5-fold CV each, 6 feature sets compared"),
     );
 
     let t = clock();

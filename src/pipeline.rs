@@ -596,11 +596,8 @@ impl<'a> Runner<'a> {
         timings.push(("map".to_string(), clock() - t));
 
         let pooled = pool(&self.pairs);
-        let comparison = comparison_result(
-            &self.pairs,
-            &self.compared,
-            variant_name(set),
-        );
+        let comparison =
+            comparison_result(&self.pairs, &self.compared, variant_name(set));
         let mut cv: Vec<f64> =
             self.pairs.iter().filter_map(|p| p.cv_accuracy).collect();
         let result = RunResult {
@@ -801,14 +798,8 @@ fn compare_pair(
     let mut out = Vec::new();
     for (name, cols) in comparison_variants() {
         let x = select_columns(&train.x, width, &cols);
-        let model = Model::fit(
-            &x,
-            cols.len(),
-            &train.y,
-            None,
-            params,
-            &mut |_| true,
-        )?;
+        let model =
+            Model::fit(&x, cols.len(), &train.y, None, params, &mut |_| true)?;
         let scores =
             signed_decisions(&model, &select_columns(&test.x, width, &cols));
         out.push(Scored::new(&name, &scores, &test.y, 0.0, model_tnr));

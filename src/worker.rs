@@ -544,7 +544,9 @@ fn zoom(level: Level, layer: MapLayer, day: Option<Day>) {
             return Err("train a model first".to_string());
         };
         let grid = match (layer, day) {
-            (MapLayer::PredictedVsActual, Some(day)) if s.imported.is_some() => {
+            (MapLayer::PredictedVsActual, Some(day))
+                if s.imported.is_some() =>
+            {
                 trained.predicted_on(asn, level, day)
             }
             (MapLayer::PredictedVsActual, Some(day)) => {

@@ -680,22 +680,23 @@ async fn feature_sets_compared_and_model_reimported() {
         .unwrap();
     wait(60).for_element(Locator::Css(".card.loaded")).await.unwrap();
     client.find(Locator::Css("#train")).await.unwrap().click().await.unwrap();
-    wait(300).for_element(Locator::Css("#feature-table tbody tr")).await.unwrap();
+    wait(300)
+        .for_element(Locator::Css("#feature-table tbody tr"))
+        .await
+        .unwrap();
 
     // The comparison: six feature sets and the best baseline, with the
     // median AUCs the native pipeline computes.
     let native = {
-        let sample = include_bytes!(
-            "../assets/sample/marx-2013-06-21_to_07-20.csv.gz"
-        );
+        let sample =
+            include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
         let parsed = lwrank::ingest::parse_bytes("sample", sample).unwrap();
         let benign = lwrank::sample::parse_benign(include_str!(
             "../assets/sample/benign-top-sites.csv"
         ));
-        let asn = AsnTable::from_packed(include_bytes!(
-            "../assets/asn/asn-ipv4.bin"
-        ))
-        .unwrap();
+        let asn =
+            AsnTable::from_packed(include_bytes!("../assets/asn/asn-ipv4.bin"))
+                .unwrap();
         pipeline::run(
             &parsed.events,
             &benign.addresses,

@@ -32,9 +32,8 @@ fn three_fits(label: &str) {
     let secs = || perf.now() / 1000.0;
     console_log!("{label}: linear memory {:.1} MiB before", memory_mib());
     for run in 1..=3 {
-        let rows =
-            lwrank::model::bench::svm_benchmark(TRAIN, TEST, &secs, &[])
-                .unwrap();
+        let rows = lwrank::model::bench::svm_benchmark(TRAIN, TEST, &secs, &[])
+            .unwrap();
         let r = &rows[0];
         console_log!(
             "{label} run {run}: fit {:.3} s, predict 1M {:.3} s, accuracy \

@@ -220,8 +220,8 @@ fn exported_model_reimported_tests_every_pair_and_maps_the_same() {
     )
     .unwrap();
     let train_day = trained.map_day - 1;
-    let text = ModelFile::new(trained.model.clone(), &settings, train_day)
-        .to_json();
+    let text =
+        ModelFile::new(trained.model.clone(), &settings, train_day).to_json();
     let file = ModelFile::from_json("lwrank-model.json", &text).unwrap();
     assert_eq!(file.settings().half_life_days, 2.0);
     let (result, again) = lwrank::model_file::run_imported(

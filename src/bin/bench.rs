@@ -52,14 +52,13 @@ fn main() {
     let (stages, stages_peak) = peak_heap(|| {
         bench::sample_stages(&sample, &benign, &asn_bytes, &clock)
     });
-    let mut rows =
-        match stages {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("lwrank-bench: {e}");
-                std::process::exit(1);
-            }
-        };
+    let mut rows = match stages {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("lwrank-bench: {e}");
+            std::process::exit(1);
+        }
+    };
 
     let text = bench::synthetic_daily_sources(100);
     rows.push(bench::parse_throughput(

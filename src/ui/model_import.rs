@@ -31,7 +31,8 @@ pub fn ModelImport() -> impl IntoView {
     let on_drop = move |ev: DragEvent| {
         ev.prevent_default();
         set_over.set(false);
-        let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+        let file =
+            ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
         import(state, file);
     };
     view! {
