@@ -155,7 +155,7 @@ pub fn comparison_svg(
     };
     {
         let root =
-            SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
+            SVGBackend::with_string(&mut svg, (720, 300)).into_drawing_area();
         if draw_comparison(&root, cmp, baseline, first, last).is_err() {
             log::warn!("feature comparison chart could not be drawn");
         }
@@ -171,6 +171,8 @@ fn draw_comparison(
     last: Day,
 ) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&TRANSPARENT)?;
+    // The plot on the left, the legend beside it (it would hide lines).
+    let (plot, legend) = root.split_horizontally(480);
     let lowest = cmp
         .sets
         .iter()
@@ -178,7 +180,7 @@ fn draw_comparison(
         .chain(baseline.iter().flat_map(|(_, p)| p.iter().map(|&(_, v)| v)))
         .fold(1.0f64, f64::min);
     let floor = ((lowest * 10.0).floor() / 10.0).clamp(0.0, 0.9);
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(8)
         .x_label_area_size(28)
         .y_label_area_size(44)
@@ -186,9 +188,10 @@ fn draw_comparison(
     chart
         .configure_mesh()
         .x_labels(6)
+        .y_labels(6)
         .x_label_formatter(&|d| format_day(*d)[5..].to_string())
         .y_desc("ROC AUC on the next day")
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| format!("{v:.2}"))
         .light_line_style(RGBAColor(128, 128, 128, 0.15))
         .bold_line_style(RGBAColor(128, 128, 128, 0.35))
         .axis_style(RGBColor(128, 128, 128))
@@ -196,21 +199,19 @@ fn draw_comparison(
             ("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)),
         )
         .draw()?;
+    let mut keys: Vec<(String, RGBColor)> = Vec::new();
     if let Some((name, points)) = baseline {
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                BASELINE.stroke_width(2),
-            ))?
-            .label(format!("baseline: {name}"))
-            .legend(|(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + 16, y)],
-                    BASELINE.stroke_width(3),
-                )
-            });
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            BASELINE.stroke_width(2),
+        ))?;
+        keys.push((format!("baseline: {name}"), BASELINE));
     }
-    for (i, set) in cmp.sets.iter().enumerate() {
+    // The chosen set last, so it is drawn on top.
+    let mut order: Vec<usize> = (0..cmp.sets.len()).collect();
+    order.sort_by_key(|&i| cmp.sets[i].chosen);
+    for i in order {
+        let set = &cmp.sets[i];
         let color = SETS[i % SETS.len()];
         let points: Vec<(Day, f64)> = cmp
             .test_days
@@ -219,24 +220,11 @@ fn draw_comparison(
             .filter_map(|(&d, s)| Some((d, s.auc?)))
             .collect();
         let width = if set.chosen { 3 } else { 1 };
-        let label = if set.chosen {
-            format!("{} (chosen)", set.name)
-        } else {
-            set.name.clone()
-        };
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                color.stroke_width(width),
-            ))?
-            .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + 16, y)],
-                    color.stroke_width(3),
-                )
-            });
-        if i < 2 {
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            color.stroke_width(width),
+        ))?;
+        if set.chosen {
             chart.draw_series(
                 points
                     .iter()
@@ -244,13 +232,23 @@ fn draw_comparison(
             )?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(RGBAColor(255, 255, 255, 0.7))
-        .border_style(RGBColor(160, 160, 160))
-        .label_font(("sans-serif", 11))
-        .draw()?;
+    for (i, set) in cmp.sets.iter().enumerate() {
+        let label = if set.chosen {
+            format!("{} (chosen)", set.name)
+        } else {
+            set.name.clone()
+        };
+        keys.push((label, SETS[i % SETS.len()]));
+    }
+    let text = ("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128));
+    for (row, (label, color)) in keys.iter().enumerate() {
+        let y = 16 + 20 * row as i32;
+        legend.draw(&PathElement::new(
+            vec![(4, y), (22, y)],
+            color.stroke_width(3),
+        ))?;
+        legend.draw(&Text::new(label.clone(), (28, y - 7), text.clone()))?;
+    }
     root.present()?;
     Ok(())
 }
@@ -479,14 +477,14 @@ mod tests {
         assert!(
             svg.contains(
                 "stroke=\"#8C8C8C\" stroke-width=\"2\" \
-                 points=\"52,212 341,238 631,187 \""
+                 points=\"52,212 261,238 471,187 \""
             ),
             "{svg}"
         );
         // The chosen set is the thick line.
         assert!(svg.contains(
             "stroke=\"#0072B2\" stroke-width=\"3\" \
-             points=\"52,151 341,105 631,110 \""
+             points=\"52,151 261,105 471,110 \""
         ));
         assert!(svg.contains("extended (chosen)"));
         assert!(svg.contains("baseline: /16s seen"));

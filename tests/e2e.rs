@@ -860,6 +860,9 @@ async fn feature_sets_compared_and_model_reimported() {
     // The same model on the same ranks draws the same map.
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(map_digest(&client).await, map_before);
+    let figures = client.find(Locator::Css(".figures")).await.unwrap();
+    let png = figures.screenshot().await.unwrap();
+    std::fs::write(root().join("target/e2e-import.png"), &png).unwrap();
 
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
