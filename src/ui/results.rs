@@ -138,8 +138,14 @@ fn Figures(result: RunResult) -> impl IntoView {
             <p class="hint">
                 "Counts pooled over all test days; AUC and TPR at matched TNR are medians per day. "
                 "The baselines never flag a top-site address, so their LR+ is often unbounded: compare AUC and TPR at matched TNR. "
-                {format!("Median {}-fold cross-validated accuracy on the training days: ", result.settings.cv_folds)}
-                <b id="cv-accuracy" class="num">{pct(result.median_cv_accuracy)}</b>"."
+                {if result.imported.is_some() {
+                    view! { "No cross-validation: the imported model is tested, never retrained." }.into_any()
+                } else {
+                    view! {
+                        {format!("Median {}-fold cross-validated accuracy on the training days: ", result.settings.cv_folds)}
+                        <b id="cv-accuracy" class="num">{pct(result.median_cv_accuracy)}</b>"."
+                    }.into_any()
+                }}
             </p>
             <p class="hint">{split}</p>
             {noise.map(|n| view! { <p class="warning">{n}</p> })}
