@@ -72,7 +72,7 @@ pub fn sample_stages(
     timed(
         "train + test, walk-forward",
         t,
-        format!("{steps} day pairs, 5-fold CV each"),
+        format!("{steps} day pairs, 5-fold CV each, 6 feature sets compared"),
     );
 
     let t = clock();
@@ -250,6 +250,32 @@ pub fn format_stages(rows: &[StageRow]) -> String {
         out.push_str(&format!(
             "{:<36} {:>10.1}  {}\n",
             r.stage, r.millis, r.note
+        ));
+    }
+    out
+}
+
+/// One line of the memory table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemoryRow {
+    /// What was measured.
+    pub what: String,
+    /// Bytes.
+    pub bytes: u64,
+    /// How it was measured.
+    pub note: String,
+}
+
+/// Formats memory rows as a plain-text table (MiB).
+pub fn format_memory(rows: &[MemoryRow]) -> String {
+    let mut out = format!("{:<44} {:>9}  {}\n", "memory", "MiB", "how");
+    out.push_str(&format!("{:-<44} {:->9}  {:-<40}\n", "", "", ""));
+    for r in rows {
+        out.push_str(&format!(
+            "{:<44} {:>9.1}  {}\n",
+            r.what,
+            r.bytes as f64 / (1024.0 * 1024.0),
+            r.note
         ));
     }
     out

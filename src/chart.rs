@@ -5,7 +5,7 @@
 //! left to the browser's fonts.
 
 use crate::event::{format_day, Day};
-use crate::pipeline::{DayCount, PairEval};
+use crate::pipeline::{DayCount, FeatureComparison, PairEval};
 use plotters::prelude::*;
 
 /// Colours of the series: the model first, then the baselines
@@ -123,6 +123,132 @@ fn draw_walk_forward(
         .border_style(RGBColor(160, 160, 160))
         .label_font(("sans-serif", 11))
         .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Colours of the compared feature sets (Okabe-Ito, then black).
+const SETS: [RGBColor; 7] = [
+    RGBColor(230, 159, 0),
+    RGBColor(0, 114, 178),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 0, 0),
+];
+
+/// Grey of the baseline line in the comparison chart.
+const BASELINE: RGBColor = RGBColor(140, 140, 140);
+
+/// Per-day AUC of every compared feature set, the chosen set drawn
+/// thickest, beside one baseline's per-day AUC (`(name, points)`).
+pub fn comparison_svg(
+    cmp: &FeatureComparison,
+    baseline: Option<(&str, &[(Day, f64)])>,
+) -> String {
+    let mut svg = String::new();
+    let (Some(&first), Some(&last)) =
+        (cmp.test_days.first(), cmp.test_days.last())
+    else {
+        return svg;
+    };
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, (720, 300)).into_drawing_area();
+        if draw_comparison(&root, cmp, baseline, first, last).is_err() {
+            log::warn!("feature comparison chart could not be drawn");
+        }
+    }
+    svg
+}
+
+fn draw_comparison(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    cmp: &FeatureComparison,
+    baseline: Option<(&str, &[(Day, f64)])>,
+    first: Day,
+    last: Day,
+) -> Result<(), Box<dyn std::error::Error>> {
+    root.fill(&TRANSPARENT)?;
+    // The plot on the left, the legend beside it (it would hide lines).
+    let (plot, legend) = root.split_horizontally(480);
+    let lowest = cmp
+        .sets
+        .iter()
+        .flat_map(|s| s.scored.iter().filter_map(|x| x.auc))
+        .chain(baseline.iter().flat_map(|(_, p)| p.iter().map(|&(_, v)| v)))
+        .fold(1.0f64, f64::min);
+    let floor = ((lowest * 10.0).floor() / 10.0).clamp(0.0, 0.9);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(8)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
+        .build_cartesian_2d(first..last.max(first + 1), floor..1.0f64)?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&|d| format_day(*d)[5..].to_string())
+        .y_desc("ROC AUC on the next day")
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .light_line_style(RGBAColor(128, 128, 128, 0.15))
+        .bold_line_style(RGBAColor(128, 128, 128, 0.35))
+        .axis_style(RGBColor(128, 128, 128))
+        .label_style(
+            ("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128)),
+        )
+        .draw()?;
+    let mut keys: Vec<(String, RGBColor)> = Vec::new();
+    if let Some((name, points)) = baseline {
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            BASELINE.stroke_width(2),
+        ))?;
+        keys.push((format!("baseline: {name}"), BASELINE));
+    }
+    // The chosen set last, so it is drawn on top.
+    let mut order: Vec<usize> = (0..cmp.sets.len()).collect();
+    order.sort_by_key(|&i| cmp.sets[i].chosen);
+    for i in order {
+        let set = &cmp.sets[i];
+        let color = SETS[i % SETS.len()];
+        let points: Vec<(Day, f64)> = cmp
+            .test_days
+            .iter()
+            .zip(&set.scored)
+            .filter_map(|(&d, s)| Some((d, s.auc?)))
+            .collect();
+        let width = if set.chosen { 3 } else { 1 };
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            color.stroke_width(width),
+        ))?;
+        if set.chosen {
+            chart.draw_series(
+                points
+                    .iter()
+                    .map(|&(x, y)| Circle::new((x, y), 2, color.filled())),
+            )?;
+        }
+    }
+    for (i, set) in cmp.sets.iter().enumerate() {
+        let label = if set.chosen {
+            format!("{} (chosen)", set.name)
+        } else {
+            set.name.clone()
+        };
+        keys.push((label, SETS[i % SETS.len()]));
+    }
+    let text = ("sans-serif", 12).into_font().color(&RGBColor(128, 128, 128));
+    for (row, (label, color)) in keys.iter().enumerate() {
+        let y = 16 + 20 * row as i32;
+        legend.draw(&PathElement::new(
+            vec![(4, y), (22, y)],
+            color.stroke_width(3),
+        ))?;
+        legend.draw(&Text::new(label.clone(), (28, y - 7), text.clone()))?;
+    }
     root.present()?;
     Ok(())
 }
@@ -310,6 +436,60 @@ mod tests {
         // Five bars plus the background rectangle.
         assert!(svg.matches("<rect").count() >= 5, "{svg}");
         assert!(svg.contains("sources per day"));
+    }
+
+    #[test]
+    fn comparison_draws_a_line_per_set_and_the_baseline() {
+        use crate::eval::Scored;
+        use crate::pipeline::{Pooled, SetEval};
+        let set = |name: &str, chosen: bool, aucs: &[f64]| SetEval {
+            name: name.to_string(),
+            feature_names: vec![],
+            chosen,
+            scored: aucs
+                .iter()
+                .map(|&a| Scored {
+                    name: name.to_string(),
+                    confusion: Default::default(),
+                    auc: Some(a),
+                    tpr_at_model_tnr: None,
+                })
+                .collect(),
+            pooled: Pooled {
+                name: name.to_string(),
+                confusion: Default::default(),
+                median_auc: None,
+                median_tpr_at_model_tnr: None,
+            },
+        };
+        let cmp = FeatureComparison {
+            test_days: vec![100, 101, 102],
+            sets: vec![
+                set("talk", false, &[0.7, 0.8, 0.75]),
+                set("extended", true, &[0.72, 0.81, 0.8]),
+            ],
+        };
+        let base = [(100, 0.6), (101, 0.55), (102, 0.65)];
+        let svg = comparison_svg(&cmp, Some(("/16s seen", &base)));
+        assert!(svg.starts_with("<svg"), "{svg}");
+        // The axis runs from 0.5 (lowest AUC rounded down) at y = 263 to
+        // 1.0 at y = 8: 0.6 sits at 263 - 0.2 * 255 = 212.
+        assert!(
+            svg.contains(
+                "stroke=\"#8C8C8C\" stroke-width=\"2\" \
+                 points=\"52,212 261,238 471,187 \""
+            ),
+            "{svg}"
+        );
+        // The chosen set is the thick line.
+        assert!(svg.contains(
+            "stroke=\"#0072B2\" stroke-width=\"3\" \
+             points=\"52,151 261,105 471,110 \""
+        ));
+        assert!(svg.contains("extended (chosen)"));
+        assert!(svg.contains("baseline: /16s seen"));
+        let empty = FeatureComparison::default();
+        assert_eq!(comparison_svg(&empty, None), "");
     }
 
     #[test]

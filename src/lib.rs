@@ -18,6 +18,7 @@
 //! - [`hilbert`] and [`map`]: the IPv4 space on a Hilbert curve, and the
 //!   exact predicted likelihood of each cell.
 //! - [`inspect`]: rank histograms, top keys and one address's report.
+//! - [`model_file`]: the exported model JSON (a versioned envelope).
 //! - [`pipeline`]: the stages glued into one run, shared by the web
 //!   worker, the tests and the benchmark.
 //!
@@ -53,6 +54,7 @@ pub mod inspect;
 pub mod ip;
 pub mod map;
 pub mod model;
+pub mod model_file;
 pub mod pipeline;
 pub mod protocol;
 pub mod rank;

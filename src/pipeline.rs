@@ -163,6 +163,98 @@ pub struct RunResult {
     pub map: Grid,
     /// Milliseconds per stage, for the status line and the benchmark.
     pub timings: Vec<(String, f64)>,
+    /// The walk-forward of every compared feature set on the same days
+    /// and held-out negatives (empty for an imported model).
+    #[serde(default)]
+    pub comparison: FeatureComparison,
+    /// Set when the figures come from an imported model (no retraining).
+    #[serde(default)]
+    pub imported: Option<ImportedModel>,
+}
+
+impl RunResult {
+    /// Index in [`Self::pooled`] of the baseline with the highest median
+    /// AUC (the model is index 0 and never counts).
+    pub fn best_baseline(&self) -> Option<usize> {
+        self.pooled
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(|(i, p)| p.median_auc.map(|a| (i, a)))
+            .fold(None, |best: Option<(usize, f64)>, (i, a)| match best {
+                Some((_, b)) if b >= a => best,
+                _ => Some((i, a)),
+            })
+            .map(|(i, _)| i)
+    }
+}
+
+/// Where an imported model came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportedModel {
+    /// The file name the user gave.
+    pub file: String,
+    /// The day the model was trained on.
+    pub train_day: Day,
+    /// The lwrank version that wrote the file.
+    pub lwrank_version: String,
+}
+
+/// One feature set's walk-forward in the comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetEval {
+    /// "talk", "extended", "talk + recency", ...
+    pub name: String,
+    /// Its columns, in row order.
+    pub feature_names: Vec<String>,
+    /// Whether this is the set the run's main figures use.
+    pub chosen: bool,
+    /// Per test day, in the order of [`RunResult::pairs`]; TPR at matched
+    /// TNR is at the chosen model's TNR of the day.
+    pub scored: Vec<Scored>,
+    /// Pooled counts and medians over the test days.
+    pub pooled: Pooled,
+}
+
+/// Feature sets compared on identical day pairs and test rows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeatureComparison {
+    /// The test days, in order.
+    pub test_days: Vec<Day>,
+    /// Talk, Extended, then Talk plus each extra feature alone.
+    pub sets: Vec<SetEval>,
+}
+
+impl FeatureComparison {
+    /// The set named `name`, if compared.
+    pub fn set(&self, name: &str) -> Option<&SetEval> {
+        self.sets.iter().find(|s| s.name == name)
+    }
+}
+
+/// The compared feature sets: a name and the columns of the extended row
+/// each keeps (Talk's four ranks are the extended row's first four).
+pub fn comparison_variants() -> Vec<(String, Vec<usize>)> {
+    let extended = features::names(FeatureSet::Extended);
+    let talk = features::len(FeatureSet::Talk);
+    let mut out = vec![
+        ("talk".to_string(), (0..talk).collect::<Vec<_>>()),
+        ("extended".to_string(), (0..extended.len()).collect()),
+    ];
+    for (i, name) in extended.iter().enumerate().skip(talk) {
+        let mut cols: Vec<usize> = (0..talk).collect();
+        cols.push(i);
+        out.push((format!("talk + {name}"), cols));
+    }
+    out
+}
+
+/// The variant name of a feature set in [`comparison_variants`].
+pub fn variant_name(set: FeatureSet) -> &'static str {
+    match set {
+        FeatureSet::Talk => "talk",
+        FeatureSet::Extended => "extended",
+    }
 }
 
 /// The state kept after a run, for zooming the map and exporting.
@@ -194,6 +286,18 @@ impl Trained {
         level: Level,
     ) -> Result<Grid, RunError> {
         let view = self.history.view(self.map_day);
+        map_grid(&view, asn, &self.model, self.settings.feature_set, level)
+    }
+
+    /// What this run's own model predicts for `day` from the ranks before
+    /// it (the hindcast of an imported model, which is never retrained).
+    pub fn predicted_on(
+        &self,
+        asn: &AsnTable,
+        level: Level,
+        day: Day,
+    ) -> Result<Grid, RunError> {
+        let view = self.history.view(day);
         map_grid(&view, asn, &self.model, self.settings.feature_set, level)
     }
 
@@ -260,6 +364,8 @@ pub struct Runner<'a> {
     pairs: Vec<PairEval>,
     last: Day,
     timings: Vec<(String, f64)>,
+    /// Per evaluated pair, one score per comparison variant.
+    compared: Vec<Vec<Scored>>,
 }
 
 impl<'a> Runner<'a> {
@@ -331,6 +437,7 @@ impl<'a> Runner<'a> {
             pairs: Vec::new(),
             last,
             timings,
+            compared: Vec::new(),
         })
     }
 
@@ -359,8 +466,107 @@ impl<'a> Runner<'a> {
             window,
             day,
         )?;
+        let model_tnr = pair.scored.first().and_then(|s| s.confusion.tnr());
+        let compared = compare_pair(
+            &self.history,
+            self.asn,
+            &self.by_day,
+            &self.split,
+            &self.settings.params,
+            day,
+            model_tnr,
+        )?;
+        self.compared.push(compared);
         self.pairs.push(pair);
         Ok(true)
+    }
+
+    /// Tests `model` (trained elsewhere, e.g. imported) on the next pair's
+    /// test day beside the baselines, without training; false when no
+    /// pair is left.
+    pub fn test_step(&mut self, model: &Model) -> Result<bool, RunError> {
+        let Some(&day) = self.train_days.get(self.pairs.len()) else {
+            return Ok(false);
+        };
+        let window = self.settings.half_life_days.ceil().max(1.0) as i32;
+        let scored = score_test_day(
+            &self.history,
+            self.asn,
+            &self.by_day,
+            &self.split,
+            self.settings.feature_set,
+            model,
+            window,
+            day + 1,
+        );
+        self.pairs.push(PairEval {
+            train_day: day,
+            test_day: day + 1,
+            train_rows: 0,
+            train_positives: 0,
+            cv_accuracy: None,
+            scored,
+        });
+        Ok(true)
+    }
+
+    /// Maps tomorrow with `model` after [`Self::test_step`]s: the result
+    /// of an imported model, labelled with where it came from.
+    pub fn finish_with_model(
+        self,
+        model: Model,
+        imported: ImportedModel,
+        clock: &dyn Fn() -> f64,
+        test_ms: f64,
+    ) -> Result<(RunResult, Trained), RunError> {
+        let mut timings = self.timings;
+        timings.push(("test".to_string(), test_ms));
+        let set = self.settings.feature_set;
+        if model.n_features() != features::len(set) {
+            return Err(RunError::Settings(format!(
+                "the model has {} features, the {} set {}",
+                model.n_features(),
+                variant_name(set),
+                features::len(set)
+            )));
+        }
+        let t = clock();
+        let map_day = self.last + 1;
+        let map = map_grid(
+            &self.history.view(map_day),
+            self.asn,
+            &model,
+            set,
+            Level::Internet,
+        )?;
+        timings.push(("map".to_string(), clock() - t));
+        let result = RunResult {
+            behaviour: self.settings.behaviour.label(),
+            settings: self.settings.clone(),
+            feature_names: features::names(set)
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            days: self.days,
+            pooled: pool(&self.pairs),
+            pairs: self.pairs,
+            median_cv_accuracy: None,
+            benign: self.split,
+            map_day,
+            map,
+            timings,
+            comparison: FeatureComparison::default(),
+            imported: Some(imported),
+        };
+        let trained = Trained {
+            history: self.history,
+            model,
+            settings: self.settings,
+            map_day,
+            split: result.benign.clone(),
+            by_day: self.by_day,
+        };
+        Ok((result, trained))
     }
 
     /// Trains tomorrow's model on the last day and maps it.
@@ -390,6 +596,8 @@ impl<'a> Runner<'a> {
         timings.push(("map".to_string(), clock() - t));
 
         let pooled = pool(&self.pairs);
+        let comparison =
+            comparison_result(&self.pairs, &self.compared, variant_name(set));
         let mut cv: Vec<f64> =
             self.pairs.iter().filter_map(|p| p.cv_accuracy).collect();
         let result = RunResult {
@@ -407,6 +615,8 @@ impl<'a> Runner<'a> {
             map_day,
             map,
             timings,
+            comparison,
+            imported: None,
         };
         let trained = Trained {
             history: self.history,
@@ -513,6 +723,140 @@ fn evaluate_pair(
         cv_accuracy,
         scored,
     })
+}
+
+/// The model's decision values as scores whose sign is its label: a
+/// decision of exactly 0 counts as benign, as in the SVM.
+fn signed_decisions(model: &Model, x: &[f32]) -> Vec<f64> {
+    model
+        .decision_batch(x)
+        .into_iter()
+        .map(|d| if d > 0.0 { d } else { d.min(-f64::MIN_POSITIVE) })
+        .collect()
+}
+
+/// Scores `model` on `test_day` (positives of the day against the
+/// held-out benign half), then the baselines on the same rows.
+#[allow(clippy::too_many_arguments)]
+fn score_test_day(
+    history: &RankHistory,
+    asn: &AsnTable,
+    by_day: &BTreeMap<Day, Vec<u32>>,
+    split: &BenignSplit,
+    set: FeatureSet,
+    model: &Model,
+    window: i32,
+    test_day: Day,
+) -> Vec<Scored> {
+    let empty = Vec::new();
+    let test_pos = by_day.get(&test_day).unwrap_or(&empty);
+    let test =
+        eval::rows(&history.view(test_day), asn, set, test_pos, &split.test);
+    let decisions = signed_decisions(model, &test.x);
+    let mut model_scored = Scored::new("model", &decisions, &test.y, 0.0, None);
+    let model_tnr = model_scored.confusion.tnr();
+    model_scored.tpr_at_model_tnr =
+        model_tnr.and_then(|t| tpr_at_tnr(&decisions, &test.y, t));
+    let mut scored = vec![model_scored];
+    for (name, scores) in
+        eval::baseline_scores(by_day, test_day, window, &test.ips)
+    {
+        scored.push(Scored::new(&name, &scores, &test.y, 0.5, model_tnr));
+    }
+    scored
+}
+
+/// Keeps `cols` of each `width`-wide row of `x`.
+fn select_columns(x: &[f32], width: usize, cols: &[usize]) -> Vec<f32> {
+    let mut out = Vec::with_capacity(x.len() / width.max(1) * cols.len());
+    for row in x.chunks_exact(width) {
+        out.extend(cols.iter().map(|&c| row[c]));
+    }
+    out
+}
+
+/// Trains every comparison variant on `day` and tests it on the next day,
+/// on the same rows as the main model (no cross-validation).
+fn compare_pair(
+    history: &RankHistory,
+    asn: &AsnTable,
+    by_day: &BTreeMap<Day, Vec<u32>>,
+    split: &BenignSplit,
+    params: &TrainParams,
+    day: Day,
+    model_tnr: Option<f64>,
+) -> Result<Vec<Scored>, RunError> {
+    let set = FeatureSet::Extended;
+    let width = features::len(set);
+    let empty = Vec::new();
+    let positives = by_day.get(&day).unwrap_or(&empty);
+    let train =
+        eval::rows(&history.view(day), asn, set, positives, &split.train);
+    let test_pos = by_day.get(&(day + 1)).unwrap_or(&empty);
+    let test =
+        eval::rows(&history.view(day + 1), asn, set, test_pos, &split.test);
+    let mut out = Vec::new();
+    for (name, cols) in comparison_variants() {
+        let x = select_columns(&train.x, width, &cols);
+        let model =
+            Model::fit(&x, cols.len(), &train.y, None, params, &mut |_| true)?;
+        let scores =
+            signed_decisions(&model, &select_columns(&test.x, width, &cols));
+        out.push(Scored::new(&name, &scores, &test.y, 0.0, model_tnr));
+    }
+    Ok(out)
+}
+
+/// Gathers the per-pair variant scores into one [`SetEval`] per variant.
+fn comparison_result(
+    pairs: &[PairEval],
+    compared: &[Vec<Scored>],
+    chosen: &str,
+) -> FeatureComparison {
+    let extended = features::names(FeatureSet::Extended);
+    let sets = comparison_variants()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, cols))| {
+            let scored: Vec<Scored> =
+                compared.iter().filter_map(|day| day.get(i).cloned()).collect();
+            SetEval {
+                pooled: pool_scored(&name, &scored),
+                feature_names: cols
+                    .iter()
+                    .map(|&c| extended[c].to_string())
+                    .collect(),
+                chosen: name == chosen,
+                name,
+                scored,
+            }
+        })
+        .collect();
+    FeatureComparison {
+        test_days: pairs.iter().map(|p| p.test_day).collect(),
+        sets,
+    }
+}
+
+/// Pools one scorer's per-day results.
+fn pool_scored(name: &str, scored: &[Scored]) -> Pooled {
+    let mut confusion = Confusion::default();
+    let mut aucs = Vec::new();
+    let mut tprs = Vec::new();
+    for s in scored {
+        confusion.tp += s.confusion.tp;
+        confusion.fp += s.confusion.fp;
+        confusion.tn += s.confusion.tn;
+        confusion.fn_ += s.confusion.fn_;
+        aucs.extend(s.auc);
+        tprs.extend(s.tpr_at_model_tnr);
+    }
+    Pooled {
+        name: name.to_string(),
+        confusion,
+        median_auc: median(&mut aucs),
+        median_tpr_at_model_tnr: median(&mut tprs),
+    }
 }
 
 /// Fits the model on a day's rows.

@@ -74,6 +74,14 @@ pub enum Request {
     },
     /// The last model as JSON.
     ExportModel,
+    /// Use the model JSON in the `File` sent beside this message on the
+    /// loaded data: test it on every day pair and map tomorrow, with no
+    /// retraining. Answered by [`Response::Trained`] (with `imported` set)
+    /// or [`Response::Failed`] with context "import".
+    ImportModel {
+        /// File name, for the label and for errors.
+        name: String,
+    },
     /// Stop the current work; the last result stays.
     Cancel,
     /// Describe the IP-to-ASN table in use (loading the bundled one if
@@ -181,7 +189,7 @@ pub enum Response {
     Ranks(Box<RankReport>),
     /// One address, for [`Request::Lookup`].
     Address(Box<AddressReport>),
-    /// The model as JSON text.
+    /// The model as JSON text (a [`crate::model_file::ModelFile`]).
     ModelJson(String),
     /// The work was cancelled; the previous result stands.
     Cancelled,

@@ -10,6 +10,7 @@ use crate::choices::AsnTableInfo;
 use crate::event::{Behaviour, Day, Event};
 use crate::ingest::{IngestOptions, Parsed, StreamParser};
 use crate::map::Level;
+use crate::model_file::ModelFile;
 use crate::pipeline::{self, RunError, RunSettings, Runner, Trained};
 use crate::protocol::{
     BehaviourCount, FileCard, Inventory, MapLayer, Request, Response,
@@ -46,6 +47,8 @@ struct State {
     asn_generation: u32,
     /// The table `trained` was computed with (zoom and lookups use it).
     trained_asn: Option<Rc<AsnTable>>,
+    /// The model file behind `trained`, when it was imported.
+    imported: Option<ModelFile>,
 }
 
 thread_local! {
@@ -199,14 +202,14 @@ async fn handle(request: Request, file: Option<Blob>) {
         Request::Zoom { level, layer, day } => zoom(level, layer, day),
         Request::Inspect { day } => inspect(day),
         Request::Lookup { address, day } => lookup(&address, day),
-        Request::ExportModel => {
-            let json = STATE
-                .with_borrow(|s| s.trained.as_ref().map(|t| t.model.to_json()));
-            match json {
-                Some(text) => post(&Response::ModelJson(text)),
-                None => fail("export", "train a model first"),
-            }
-        }
+        Request::ExportModel => match STATE.with_borrow(export_model) {
+            Some(text) => post(&Response::ModelJson(text)),
+            None => fail("export", "train a model first"),
+        },
+        Request::ImportModel { name } => match file {
+            Some(blob) => import_model(&name, blob).await,
+            None => fail("import", format!("{name}: the file did not arrive")),
+        },
         Request::Cancel => {}
     }
 }
@@ -563,11 +566,98 @@ async fn train(settings: RunSettings) {
             STATE.with_borrow_mut(|s| {
                 s.trained = Some(trained);
                 s.trained_asn = Some(asn.clone());
+                s.imported = None;
             });
             post(&Response::Trained(Box::new(result)));
         }
         Err(RunError::Cancelled) => cancelled(),
         Err(e) => fail("train", e),
+    }
+}
+
+/// The model file of the last result: the imported file itself, or the
+/// trained model wrapped with its settings and training day.
+fn export_model(s: &State) -> Option<String> {
+    if let Some(file) = &s.imported {
+        return Some(file.to_json());
+    }
+    let t = s.trained.as_ref()?;
+    let file = ModelFile::new(t.model.clone(), &t.settings, t.map_day - 1);
+    Some(file.to_json())
+}
+
+/// Reads a model file, checks it and tests it on the loaded data.
+async fn import_model(name: &str, blob: Blob) {
+    let buffer = match JsFuture::from(blob.text()).await {
+        Ok(b) => b,
+        Err(e) => return fail("import", format!("{name}: {e:?}")),
+    };
+    let text = buffer.as_string().unwrap_or_default();
+    let file = match ModelFile::from_json(name, &text) {
+        Ok(f) => f,
+        Err(e) => return fail("import", e),
+    };
+    let asn = match asn_table().await {
+        Ok(t) => t,
+        Err(e) => return fail("ASN table", e),
+    };
+    if STATE.with_borrow(|s| s.benign.is_empty()) {
+        if let Err(e) = load_bundled_benign().await {
+            return fail("negatives", e);
+        }
+        post_inventory();
+    }
+    let (events, benign) =
+        STATE.with_borrow(|s| (all_events(s), s.benign.clone()));
+    if events.is_empty() {
+        return fail(
+            "import",
+            format!("{name}: load some data first to test the model on"),
+        );
+    }
+    let settings = file.settings();
+    let mut runner = match Runner::new(&events, &benign, &asn, &settings, &now)
+    {
+        Ok(r) => r,
+        Err(e) => return fail("import", format!("{name}: {e}")),
+    };
+    let t = now();
+    loop {
+        let (done, total) = (runner.done_steps(), runner.total_steps());
+        post(&Response::Progress {
+            stage: format!("testing {name}"),
+            fraction: done as f32 / total.max(1) as f32,
+            detail: format!("{done} of {total} day pairs"),
+        });
+        if yield_now().await {
+            return post(&Response::Cancelled);
+        }
+        match runner.test_step(&file.model) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return fail("import", format!("{name}: {e}")),
+        }
+    }
+    let test_ms = now() - t;
+    post(&Response::Progress {
+        stage: pipeline::Stage::Mapping.label().to_string(),
+        fraction: 0.0,
+        detail: String::new(),
+    });
+    if yield_now().await {
+        return post(&Response::Cancelled);
+    }
+    let imported = file.imported(name);
+    match runner.finish_with_model(file.model.clone(), imported, &now, test_ms)
+    {
+        Ok((result, trained)) => {
+            STATE.with_borrow_mut(|s| {
+                s.trained = Some(trained);
+                s.imported = Some(file);
+            });
+            post(&Response::Trained(Box::new(result)));
+        }
+        Err(e) => fail("import", format!("{name}: {e}")),
     }
 }
 
@@ -578,6 +668,11 @@ fn zoom(level: Level, layer: MapLayer, day: Option<Day>) {
             return Err("train a model first".to_string());
         };
         let grid = match (layer, day) {
+            (MapLayer::PredictedVsActual, Some(day))
+                if s.imported.is_some() =>
+            {
+                trained.predicted_on(asn, level, day)
+            }
             (MapLayer::PredictedVsActual, Some(day)) => {
                 trained.hindcast(asn, level, day)
             }

@@ -1067,3 +1067,252 @@ async fn own_asn_table_port_set_and_live_half_life() {
     let _ = std::fs::remove_dir_all(profile);
     let _ = std::fs::remove_file(bad);
 }
+
+/// Reads the rows of a results table as [header, cells...].
+async fn table_rows(
+    client: &fantoccini::Client,
+    selector: &str,
+) -> Vec<Vec<String>> {
+    let rows = client
+        .execute(
+            &format!(
+                "return [...document.querySelectorAll('{selector} tbody tr')].map(tr => \
+                 [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map(td => td.textContent)])"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(rows).unwrap()
+}
+
+/// A digest of the map canvas' pixels (FNV-1a over every byte).
+async fn map_digest(client: &fantoccini::Client) -> String {
+    let digest = client
+        .execute(
+            "const c = document.getElementById('map'); \
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+             let h = 2166136261; \
+             for (let i = 0; i < d.length; i++) { h ^= d[i]; h = Math.imul(h, 16777619) >>> 0; } \
+             return c.width + 'x' + c.height + ':' + h;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    digest.as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ (trunk build --release) and chromium: scripts/test.sh runs it"]
+async fn feature_sets_compared_and_model_reimported() {
+    let dist = root().join("dist");
+    assert!(dist.join("index.html").is_file(), "run `trunk build --release`");
+    let url = serve(dist).await;
+    let driver = Driver::start();
+    let profile = std::env::temp_dir()
+        .join(format!("lwrank-e2e-import-{}", std::process::id()));
+    let client = ClientBuilder::native()
+        .capabilities(capabilities(&profile))
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("chromium via chromedriver");
+    let wait = |secs| client.wait().at_most(Duration::from_secs(secs));
+    client.goto(&url).await.unwrap();
+    wait(30).for_element(Locator::Css("#try-sample")).await.unwrap();
+    client
+        .find(Locator::Css("#try-sample"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait(60).for_element(Locator::Css(".card.loaded")).await.unwrap();
+    client.find(Locator::Css("#train")).await.unwrap().click().await.unwrap();
+    wait(300)
+        .for_element(Locator::Css("#feature-table tbody tr"))
+        .await
+        .unwrap();
+
+    // The comparison: six feature sets and the best baseline, with the
+    // median AUCs the native pipeline computes.
+    let native = {
+        let sample =
+            include_bytes!("../assets/sample/marx-2013-06-21_to_07-20.csv.gz");
+        let parsed = lwrank::ingest::parse_bytes("sample", sample).unwrap();
+        let benign = lwrank::sample::parse_benign(include_str!(
+            "../assets/sample/benign-top-sites.csv"
+        ));
+        let asn =
+            AsnTable::from_packed(include_bytes!("../assets/asn/asn-ipv4.bin"))
+                .unwrap();
+        pipeline::run(
+            &parsed.events,
+            &benign.addresses,
+            &asn,
+            &RunSettings::default(),
+            &|| 0.0,
+            &mut |_, _| true,
+        )
+        .unwrap()
+        .0
+    };
+    let shown = table_rows(&client, "#feature-table").await;
+    println!("feature table: {shown:?}");
+    assert_eq!(shown.len(), 7, "six sets and the best baseline");
+    for (row, set) in shown.iter().zip(&native.comparison.sets) {
+        assert!(row[0].starts_with(&set.name), "{row:?}");
+        let page: f64 = row[2].parse().unwrap();
+        let want = set.pooled.median_auc.unwrap();
+        assert!((page - want).abs() <= 0.005, "{}: {page} vs {want}", set.name);
+    }
+    assert!(shown[1][0].ends_with("(chosen)"), "{:?}", shown[1]);
+    assert!(shown[6][0].starts_with("baseline: "), "{:?}", shown[6]);
+    let lines = client
+        .execute(
+            "return document.querySelectorAll('#feature-chart svg polyline').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(lines.as_u64().unwrap() >= 14, "{lines} polylines");
+
+    let figures_before = table_rows(&client, "#figures").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let map_before = map_digest(&client).await;
+
+    // Export the model; the JSON is caught where the page makes its blob.
+    client
+        .execute(
+            "window.__blobs = []; const make = URL.createObjectURL; \
+             URL.createObjectURL = b => { window.__blobs.push(b); return make(b); }; \
+             HTMLAnchorElement.prototype.click = function () {};",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#export-model"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let json = loop {
+        let text = client
+            .execute(
+                "return window.__blobs.length ? window.__blobs[0].text() : null",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if let Some(t) = text.as_str() {
+            break t.to_string();
+        }
+        assert!(Instant::now() < deadline, "no model JSON exported");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let file = lwrank::model_file::ModelFile::from_json("export", &json)
+        .expect("the export is a valid model file");
+    assert_eq!(file.train_date, "2013-07-20");
+    assert_eq!(file.behaviour_label, "TCP 22");
+    let dir = std::env::temp_dir()
+        .join(format!("lwrank-e2e-models-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("lwrank-model.json");
+    std::fs::write(&good, &json).unwrap();
+
+    // A broken file: a sentence naming it, nothing else changes.
+    let broken = dir.join("broken-model.json");
+    std::fs::write(&broken, "{\"format\": \"lwrank-model\", ").unwrap();
+    client
+        .find(Locator::Css("#model-input"))
+        .await
+        .unwrap()
+        .send_keys(&broken.display().to_string())
+        .await
+        .unwrap();
+    let problem = wait(30)
+        .for_element(Locator::Css(".model-import .problem"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        problem.starts_with("broken-model.json: not valid JSON"),
+        "{problem}"
+    );
+
+    // Other settings on the page; the import switches them back.
+    client
+        .execute(
+            "const h = document.getElementById('half-life'); h.value = '7'; \
+             h.dispatchEvent(new Event('input', {bubbles: true})); \
+             const f = document.getElementById('features'); f.value = 'talk'; \
+             f.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#model-input"))
+        .await
+        .unwrap()
+        .send_keys(&good.display().to_string())
+        .await
+        .unwrap();
+    let label = wait(120)
+        .for_element(Locator::Css("#imported-label"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        label.starts_with("imported model trained on 2013-07-20"),
+        "{label}"
+    );
+    let map_label = client
+        .find(Locator::Css("#map-imported"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(map_label, "imported model trained on 2013-07-20");
+    let settings = client
+        .execute(
+            "return [document.getElementById('half-life').value, \
+             document.getElementById('features').value]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(settings, serde_json::json!(["3", "extended"]));
+    assert!(client
+        .find_all(Locator::Css(".model-import .problem"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Every day pair tested again: the baselines' figures are identical,
+    // the model row is the one imported model's.
+    let figures_after = table_rows(&client, "#figures").await;
+    println!("figures after import: {figures_after:?}");
+    assert_eq!(figures_after.len(), figures_before.len());
+    for (a, b) in figures_after.iter().zip(&figures_before).skip(1) {
+        assert_eq!(a[..7], b[..7], "baseline row");
+    }
+    assert!(percent(&figures_after[0][2]).unwrap() > 20.0);
+    // The same model on the same ranks draws the same map.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(map_digest(&client).await, map_before);
+    let figures = client.find(Locator::Css(".figures")).await.unwrap();
+    let png = figures.screenshot().await.unwrap();
+    std::fs::write(root().join("target/e2e-import.png"), &png).unwrap();
+
+    client.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+    let _ = std::fs::remove_dir_all(dir);
+}

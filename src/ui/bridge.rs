@@ -111,6 +111,13 @@ fn receive(state: AppState, response: Response) {
             state.progress.set(None);
             state.problems.update(|p| p.retain(|x| x.context != "train"));
             let result = *result;
+            if result.imported.is_some() {
+                // The settings become the imported model's.
+                state.problems.update(|p| p.retain(|x| x.context != "import"));
+                state.behaviour.set(Some(result.settings.behaviour.clone()));
+                state.half_life.set(result.settings.half_life_days);
+                state.feature_set.set(result.settings.feature_set);
+            }
             state.grid.set(Some(result.map.clone()));
             state.level.set(crate::map::Level::Internet);
             state.layer.set(MapLayer::Predicted);

@@ -284,6 +284,9 @@ fn LayerSwitch() -> impl IntoView {
                     r.behaviour.clone()
                 }
             }))}</span>
+            {move || state.result.with(|r| r.as_ref().and_then(|r| r.imported.as_ref()).map(|i| view! {
+                <span id="map-imported" class="imported">{format!("imported model trained on {}", format_day(i.train_day))}</span>
+            }))}
         </div>
     }
 }

@@ -8,8 +8,10 @@
 
 mod asn_card;
 mod bridge;
+mod compare;
 mod live;
 mod map_view;
+mod model_import;
 mod port_set;
 mod rail;
 mod ranks;

@@ -22,6 +22,7 @@ pub fn Rail() -> impl IntoView {
             <FileCards/>
             <Settings/>
             <TrainBox/>
+            <super::model_import::ModelImport/>
             <Negatives/>
             <super::asn_card::AsnCard/>
         </aside>
@@ -423,8 +424,8 @@ fn Settings() -> impl IntoView {
                     state.feature_set.set(set);
                 }
             >
-                <option value="extended" selected=true>"extended: 4 ranks + recency, days seen, volume, special flag"</option>
-                <option value="talk">"the talk's 4 ranks (IP, /24, /16, ASN)"</option>
+                <option value="extended" prop:selected=move || state.feature_set.get() == FeatureSet::Extended>"extended: 4 ranks + recency, days seen, volume, special flag"</option>
+                <option value="talk" prop:selected=move || state.feature_set.get() == FeatureSet::Talk>"the talk's 4 ranks (IP, /24, /16, ASN)"</option>
             </select>
         </section>
     }

@@ -108,9 +108,22 @@ fn Figures(result: RunResult) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let csv = pairs_csv(&result);
+    let imported = result.imported.as_ref().map(|i| {
+        view! {
+            <p id="imported-label" class="imported">
+                {format!(
+                    "imported model trained on {} ({}, lwrank {}): one model tested on every day pair, not retrained",
+                    crate::event::format_day(i.train_day),
+                    i.file,
+                    i.lwrank_version
+                )}
+            </p>
+        }
+    });
     view! {
         <div class="figures">
             <h2>"Next-day test"</h2>
+            {imported}
             <p class="summary">{summary}</p>
             <table id="figures" class="figures-table">
                 <thead>
@@ -130,8 +143,14 @@ fn Figures(result: RunResult) -> impl IntoView {
             <p class="hint">
                 "Counts pooled over all test days; AUC and TPR at matched TNR are medians per day. "
                 "The baselines never flag a top-site address, so their LR+ is often unbounded: compare AUC and TPR at matched TNR. "
-                {format!("Median {}-fold cross-validated accuracy on the training days: ", result.settings.cv_folds)}
-                <b id="cv-accuracy" class="num">{pct(result.median_cv_accuracy)}</b>"."
+                {if result.imported.is_some() {
+                    view! { "No cross-validation: the imported model is tested, never retrained." }.into_any()
+                } else {
+                    view! {
+                        {format!("Median {}-fold cross-validated accuracy on the training days: ", result.settings.cv_folds)}
+                        <b id="cv-accuracy" class="num">{pct(result.median_cv_accuracy)}</b>"."
+                    }.into_any()
+                }}
             </p>
             <p class="hint">{split}</p>
             {noise.map(|n| view! { <p class="warning">{n}</p> })}
@@ -148,6 +167,7 @@ fn Figures(result: RunResult) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="walk-forward" class="chart" inner_html=chart_svg></div>
+            <super::compare::FeatureComparisonView result=result.clone()/>
             <h3>"Sources per day"</h3>
             <div id="day-counts" class="chart" inner_html=days_svg></div>
             <p class="hint num">{timings}</p>
