@@ -630,7 +630,7 @@ async fn import_model(name: &str, blob: Blob) {
             detail: format!("{done} of {total} day pairs"),
         });
         if yield_now().await {
-            return post(&Response::Cancelled);
+            return cancelled();
         }
         match runner.test_step(&file.model) {
             Ok(true) => {}
@@ -645,7 +645,7 @@ async fn import_model(name: &str, blob: Blob) {
         detail: String::new(),
     });
     if yield_now().await {
-        return post(&Response::Cancelled);
+        return cancelled();
     }
     let imported = file.imported(name);
     match runner.finish_with_model(file.model.clone(), imported, &now, test_ms)
@@ -653,6 +653,7 @@ async fn import_model(name: &str, blob: Blob) {
         Ok((result, trained)) => {
             STATE.with_borrow_mut(|s| {
                 s.trained = Some(trained);
+                s.trained_asn = Some(asn.clone());
                 s.imported = Some(file);
             });
             post(&Response::Trained(Box::new(result)));
