@@ -445,10 +445,11 @@ fn all_events(state: &State) -> Vec<Event> {
 
 fn post_inventory() {
     let inventory = STATE.with_borrow(|s| {
-        let events = all_events(s);
+        // Counts and the day range need no sorted copy of the events.
+        let events = || s.files.iter().flat_map(|f| f.events.iter());
         let mut counts: BTreeMap<(u8, u16), (u64, HashSet<u32>)> =
             BTreeMap::new();
-        for e in &events {
+        for e in events() {
             let entry = counts.entry((e.proto, e.port)).or_default();
             entry.0 += u64::from(e.weight);
             entry.1.insert(e.src);
@@ -473,17 +474,15 @@ fn post_inventory() {
         behaviours.sort_by_key(|b| std::cmp::Reverse(b.sources));
         behaviours.truncate(60);
         let everything = Behaviour::everything();
-        let all_sources: HashSet<u32> = events.iter().map(|e| e.src).collect();
+        let all_sources: HashSet<u32> = events().map(|e| e.src).collect();
         behaviours.push(BehaviourCount {
             label: everything.label(),
             behaviour: everything,
-            events: events.iter().map(|e| u64::from(e.weight)).sum(),
+            events: events().map(|e| u64::from(e.weight)).sum(),
             sources: all_sources.len(),
         });
-        let days = match (events.first(), events.last()) {
-            (Some(a), Some(b)) => Some((a.day, b.day)),
-            _ => None,
-        };
+        let days =
+            events().map(|e| e.day).min().zip(events().map(|e| e.day).max());
         Inventory {
             files: s.files.iter().map(|f| f.card.clone()).collect(),
             days,
