@@ -678,12 +678,17 @@ fn evaluate_pair(
     let train =
         eval::rows(&history.view(day), asn, set, positives, &split.train);
     let model = fit(&train, set, &settings.params)?;
-    let cv_accuracy = if settings.cv_folds >= 2 {
+    // A day with fewer attackers than folds gets as many folds as it has
+    // attackers; with a single attacker there is nothing to cross-validate.
+    let attackers = train.y.iter().filter(|&&l| l).count();
+    let smaller = attackers.min(train.y.len() - attackers);
+    let folds = settings.cv_folds.min(smaller);
+    let cv_accuracy = if folds >= 2 {
         let cv = model::cross_validate(
             &train.x,
             features::len(set),
             &train.y,
-            settings.cv_folds,
+            folds,
             &settings.params,
             &mut |_| true,
         )?;
