@@ -249,6 +249,20 @@ async fn sample_trains_and_the_map_shows() {
     let shown: Vec<Vec<String>> = serde_json::from_value(shown).unwrap();
     let (expected, expected_top) = expected_rows();
     println!("figures shown: {shown:?}");
+    // Keyboard focus went to Cancel while Train was disabled, and back to
+    // Train when the result came: never dropped to the page.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let active = client
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        if active.as_str() == Some("train") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "focus on {active:?} after Train");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(shown.len(), expected.len(), "model plus three baselines");
     for (s, e) in shown.iter().zip(&expected) {
         assert_eq!(s[0], e[0]);
@@ -380,6 +394,12 @@ async fn sample_trains_and_the_map_shows() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // The tooltip of 61/8 does not linger over the zoomed view's cells.
+    let stale_tips = client
+        .execute("return document.querySelectorAll('.tooltip').length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stale_tips.as_u64(), Some(0), "tooltip after the zoom");
     let zoom_tip = client
         .execute(
             &format!("{point} c.dispatchEvent(new MouseEvent('mousemove', {{clientX: x, clientY: y, bubbles: true}})); \
@@ -389,6 +409,23 @@ async fn sample_trains_and_the_map_shows() {
         .await
         .unwrap();
     assert!(zoom_tip.as_str().unwrap_or("").contains("/16"), "{zoom_tip}");
+    // A keyboard move shows its cell's tooltip; leaving the map hides it.
+    let tips = client
+        .execute(
+            "const c = document.getElementById('map'); c.focus(); \
+             c.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); \
+             return new Promise(r => setTimeout(() => { \
+               const on = document.querySelectorAll('.tooltip').length; \
+               document.getElementById('train').focus(); \
+               setTimeout(() => r([on, document.querySelectorAll('.tooltip').length]), 300); \
+             }, 300));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (on_map, after_blur): (u64, u64) =
+        serde_json::from_value(tips).unwrap();
+    assert_eq!((on_map, after_blur), (1, 0), "tooltips: on the map, after it");
 
     // The ranks section: four histograms, the top ten addresses as the
     // native pipeline ranks them, and a lookup of the first one.

@@ -70,6 +70,8 @@ pub fn MapView() -> impl IntoView {
             Level::Slash16(..) => None,
         };
         if let Some(level) = next {
+            // The tooltip described a cell of the old level.
+            set_hover.set(None);
             set_focus.set(0);
             state.show_level(level);
         }
@@ -80,6 +82,7 @@ pub fn MapView() -> impl IntoView {
             Level::Slash8(a) => (Level::Internet, a),
             Level::Slash16(a, b) => (Level::Slash8(a), b),
         };
+        set_hover.set(None);
         set_focus.set(cell);
         state.show_level(up);
     };
@@ -138,6 +141,7 @@ pub fn MapView() -> impl IntoView {
                     aria-label="Hilbert map of the IPv4 space: arrow keys move, Enter or + zooms in, - or Escape zooms out"
                     on:mousemove=move |ev| set_hover.set(cell_under(&ev))
                     on:mouseleave=move |_| set_hover.set(None)
+                    on:blur=move |_| set_hover.set(None)
                     on:click=move |ev| {
                         if let Some((cell, _, _)) = cell_under(&ev) {
                             zoom_in(cell);
@@ -156,8 +160,13 @@ pub fn MapView() -> impl IntoView {
                     on:keydown=on_key
                 ></canvas>
                 {tooltip}
-                {move || state.result.with(Option::is_none).then(|| view! {
-                    <p class="map-empty">"Drop firewall-block exports on the left, or press \"Try the sample\", then Train."</p>
+                {move || state.result.with(Option::is_none).then(|| {
+                    let text = if state.inventory.with(|i| i.days.is_some()) {
+                        "Pick the behaviour to predict on the left, then press Train."
+                    } else {
+                        "Drop firewall-block exports on the left, or press \"Try the sample\", then Train."
+                    };
+                    view! { <p class="map-empty">{text}</p> }
                 })}
             </div>
             <Legend/>
@@ -564,7 +573,8 @@ fn export_png(state: &AppState, shown: &HtmlCanvasElement) {
         return;
     };
     // A fresh copy of the map at the shown size, without the focus outline.
-    let size = shown.width().max(64);
+    // At least 1024 px, however small the map is on screen.
+    let size = shown.width().max(1024);
     let layer = state.layer.get_untracked();
     let (colors, level, sources) =
         picture(state, state.level.get_untracked(), layer);
@@ -614,7 +624,12 @@ fn export_png(state: &AppState, shown: &HtmlCanvasElement) {
         })
     });
     let title = title.unwrap_or_else(|| "lwrank".to_string());
-    let _ = ctx.fill_text(&title, 12.0 * scale, f64::from(head) / 2.0);
+    let _ = ctx.fill_text_with_max_width(
+        &title,
+        12.0 * scale,
+        f64::from(head) / 2.0,
+        f64::from(size) - 24.0 * scale,
+    );
     let _ = ctx.draw_image_with_html_canvas_element(&map, 0.0, f64::from(head));
 
     // Legend: what the colours of this layer mean.
@@ -627,8 +642,15 @@ fn export_png(state: &AppState, shown: &HtmlCanvasElement) {
         MapLayer::Predicted => {
             gradient_bar(&ctx, left, y0, bar_w, 20.0 * scale, viridis);
             ctx.set_fill_style_str("#111111");
-            ctx.set_text_align("center");
             for t in palette::legend_ticks() {
+                // The end labels stay inside the bar's span.
+                ctx.set_text_align(if t.position <= 0.0 {
+                    "left"
+                } else if t.position >= 1.0 {
+                    "right"
+                } else {
+                    "center"
+                });
                 let _ = ctx.fill_text(
                     t.label,
                     left + t.position * bar_w,

@@ -452,6 +452,17 @@ fn TrainBox() -> impl IntoView {
         state.problems.update(|p| p.retain(|x| x.context != "train"));
         send(&Request::Train(settings), None);
     };
+    // Keep keyboard users in place: Train disables itself and Cancel
+    // disappears, which would drop the focus to the page.
+    Effect::new(move |was: Option<bool>| {
+        let busy = state.progress.with(Option::is_some);
+        if was.is_some_and(|w| w != busy) {
+            request_animation_frame(move || {
+                refocus(if busy { "cancel" } else { "train" })
+            });
+        }
+        busy
+    });
     let progress = move || {
         state.progress.get().map(|p| {
             view! {
@@ -473,6 +484,25 @@ fn TrainBox() -> impl IntoView {
             {move || ["train", "worker", "ASN table"].iter().find_map(|c| state.problem_for(c))
                 .map(|e| view! { <p class="problem" role="alert">{e}</p> })}
         </section>
+    }
+}
+
+/// Focuses the element `id` if the focus was lost (on the page itself or
+/// on a disabled control).
+fn refocus(id: &str) {
+    let document = document();
+    let lost = match document.active_element() {
+        None => true,
+        Some(el) => {
+            document.body().is_some_and(|b| *b == el)
+                || el.has_attribute("disabled")
+        }
+    };
+    let target = document
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let (true, Some(target)) = (lost, target) {
+        let _ = target.focus();
     }
 }
 
