@@ -84,8 +84,8 @@ fn Figures(result: RunResult) -> impl IntoView {
         result.settings.half_life_days,
         tests,
         if tests == 1 { "" } else { "s" },
-        pos,
-        neg
+        super::rail::fmt_int(pos),
+        super::rail::fmt_int(neg)
     );
     let benign = &result.benign;
     let split = format!(
