@@ -19,6 +19,8 @@
 //!
 //! Either may be gzip-compressed (detected by the magic bytes). Bad rows
 //! are skipped and counted in a [`LoadReport`]; loading never panics.
+//! Binary content (judged after decompression, as ingest judges exports)
+//! is refused with one sentence naming its kind and first bytes.
 //!
 //! Overlaps: a lookup must be a longest-prefix match. For a range table
 //! that means the most specific (shortest) range covering an address wins,
@@ -35,6 +37,7 @@ use flate2::read::{DeflateDecoder, MultiGzDecoder};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
+use crate::ingest::{binary_reason, looks_binary, magic_kind};
 use crate::ip::{parse_ipv4_bytes, prefix_mask};
 
 /// Magic bytes opening the packed form (version 1).
@@ -58,6 +61,10 @@ pub enum AsnError {
     /// The packed form is damaged or of another version.
     #[error("bad packed asn table: {0}")]
     Packed(String),
+    /// The (decompressed) content is binary, not a text table; the
+    /// sentence names its kind and first bytes.
+    #[error("{0}")]
+    Binary(String),
 }
 
 /// A load error with the first refused row as `(line, reason)`, if any.
@@ -466,8 +473,15 @@ fn parse_text_full(
     Ok((table, report))
 }
 
-/// Finds the format from the first data line.
+/// Bytes of content judged binary or text before the format is sought.
+const BINARY_SAMPLE: usize = 512;
+
+/// Finds the format from the first data line, refusing binary content.
 fn detect(text: &[u8]) -> Result<AsnFormat, AsnError> {
+    let sample = &text[..text.len().min(BINARY_SAMPLE)];
+    if magic_kind(sample).is_some() || looks_binary(sample) {
+        return Err(AsnError::Binary(binary_reason(sample)));
+    }
     let line = text
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
@@ -736,6 +750,35 @@ mod tests {
             Err(AsnError::NoRows { rows: 1 })
         );
         assert!(AsnTable::from_csv(&[0x1f, 0x8b, 0, 1]).is_err());
+        let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
+        elf.extend(b"1.0.0.0,1.0.0.255,13335,A\n");
+        assert_eq!(
+            AsnTable::from_csv(&elf),
+            Err(AsnError::Binary(
+                "an ELF executable, not a text export (first bytes 7F 45 4C \
+                 46 02 01 01 00 …)"
+                    .into()
+            ))
+        );
+        // Inside gzip too; random-looking bytes without a magic number.
+        let blob: Vec<u8> = (0..600u32).map(|i| (i * 37 % 256) as u8).collect();
+        let mut enc =
+            flate2::write::GzEncoder::new(Vec::new(), Compression::default());
+        enc.write_all(&blob).unwrap();
+        assert_eq!(
+            AsnTable::from_csv(&enc.finish().unwrap()),
+            Err(AsnError::Binary(
+                "binary data, not a text export (first bytes 00 25 4A 6F 94 \
+                 B9 DE 03 …)"
+                    .into()
+            ))
+        );
+        // Non-ASCII names are text.
+        let (t, _) = AsnTable::from_csv(
+            "1.0.0.0,1.0.0.255,7,\"Ümlaut Ñet\"\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(t.name(7), Some("Ümlaut Ñet"));
         for bad in [&b""[..], b"LWASN\x01", b"LWASN\x01\x00\x01\x02"] {
             assert!(AsnTable::from_packed(bad).is_err());
         }

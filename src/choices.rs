@@ -441,6 +441,15 @@ mod tests {
         let e = load_user_table("t.gz", &[0x1f, 0x8b, 0, 1]).unwrap_err();
         assert_eq!(e.line, None);
         assert!(e.to_string().starts_with("t.gz: bad gzip data"), "{e}");
+        let mut elf = b"\x7fELF\x02\x01\x01\x00\x00\x00".to_vec();
+        elf.extend(b"\n1.0.0.0,1.0.0.255,13335,A\n");
+        let e = load_user_table("random.bin", &elf).unwrap_err();
+        assert_eq!(e.line, None);
+        assert_eq!(
+            e.to_string(),
+            "random.bin: an ELF executable, not a text export (first bytes 7F \
+             45 4C 46 02 01 01 00 …)"
+        );
         let (t, rep) = load_user_table(
             "x-20250102.csv",
             b"1.0.0.0,1.0.0.255,13335,A\n1.0.1.0,1.0.0.0,5,B\n",

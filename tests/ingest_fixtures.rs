@@ -649,3 +649,95 @@ fn date_warnings_reach_the_report() {
     let old: lwrank::ingest::FileReport = serde_json::from_value(json).unwrap();
     assert!(old.warnings.is_empty());
 }
+
+#[test]
+fn marx_with_dotted_sources() {
+    let body = b"datetime,host,src,proto,type,spt,dpt\n\
+        2013-03-03 22:20:36,groucho-sa,18.1.2.1,TCP,,33367,22\n\
+        2013-03-03 22:21:36,groucho-sa,018.001.002.001,TCP,,33368,22\n\
+        2013-03-04 01:00:00,groucho-eu,3672981807,UDP,,5060,5060\n\
+        2013-03-04 02:00:00,groucho-eu,1.2.3.999,TCP,,1,23\n";
+    let p = parse_bytes("marx-dotted.csv", body).unwrap();
+    assert_eq!(
+        summary(&p),
+        expect(
+            Format::MarxCsv,
+            (4, 3, 2, 2),
+            ("2013-03-03", "2013-03-04"),
+            &[("malformed IP", 1)]
+        )
+    );
+    let dotted = lwrank::ip::parse_ipv4("18.1.2.1").unwrap();
+    let e = p.events.iter().find(|e| e.src == dotted).unwrap();
+    assert_eq!((e.weight, e.proto, e.port), (2, 6, 22));
+    assert_eq!(example_lines(&p, "malformed IP"), [5]);
+    // Without the header the first dotted row is detected as marx too.
+    let headless = parse_bytes("marx-dotted.csv", &body[37..]).unwrap();
+    assert_eq!(headless.report.format, Format::MarxCsv);
+    assert_eq!(headless.events, p.events);
+}
+
+/// `len` seeded pseudo-random bytes (xorshift64*), like /dev/urandom.
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn random_bytes_in_gzip_are_binary() {
+    // A first "line" that reads as a CSV header used to be offered for
+    // column mapping; the content around it decides.
+    let mut bytes = b"alpha,beta\n".to_vec();
+    bytes.extend(noise(7, 4000));
+    let want = "binary data, not a text export (first bytes 61 6C 70 68 61 \
+                2C 62 65 …)";
+    assert_eq!(refusal("garbage.gz", &gzip(&bytes)), want);
+    assert_eq!(refusal("garbage.bin", &bytes), want);
+    for seed in 1..=300 {
+        let blob = noise(seed, 4000);
+        for (name, bytes) in [("r.gz", gzip(&blob)), ("r.bin", blob.clone())] {
+            let reason = refusal(name, &bytes);
+            assert!(
+                reason.starts_with("binary data, not a text export (first"),
+                "seed {seed} {name}: {reason}"
+            );
+        }
+    }
+    // Short random content, under the 512-byte sample, is judged whole.
+    let short = noise(3, 100);
+    let reason = refusal("short.gz", &gzip(&short));
+    assert!(reason.starts_with("binary data,"), "{reason}");
+}
+
+#[test]
+fn header_only_text_is_not_binary() {
+    assert_eq!(
+        refusal("h.csv.gz", &gzip(b"alpha,beta,gamma\n")),
+        "a CSV with columns alpha, beta, gamma; map its source-IP column and \
+         its date or timestamp column to read it"
+    );
+    let p = parse_bytes(
+        "h.csv",
+        "# Grüße aus Köln\ndatetime,host,src,proto,type,spt,dpt\n".as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        summary(&p),
+        expect(Format::MarxCsv, (0, 0, 0, 0), ("", ""), &[])
+    );
+    // Latin-1 accents in an otherwise ASCII log are text, not binary.
+    let latin1 =
+        b"# Stra\xdfe M\xfcnchen K\xf6ln\nsrc,date\n1.2.3.4,2020-02-01\n";
+    let p = parse_bytes("latin1.csv", latin1).unwrap();
+    assert_eq!(
+        summary(&p),
+        expect(Format::Csv, (1, 1, 1, 1), ("2020-02-01", "2020-02-01"), &[])
+    );
+}

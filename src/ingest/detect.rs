@@ -228,7 +228,8 @@ pub fn magic_kind(head: &[u8]) -> Option<&'static str> {
 }
 
 /// Whether a sample of the content is binary rather than text: a NUL
-/// byte, more than one control byte in eight, or mostly invalid UTF-8.
+/// byte, more than one control byte in eight, or more than one byte in
+/// ten that is a control byte or not part of valid UTF-8.
 pub fn looks_binary(sample: &[u8]) -> bool {
     if sample.is_empty() {
         return false;
@@ -240,11 +241,11 @@ pub fn looks_binary(sample: &[u8]) -> bool {
                 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
         })
         .count();
-    let high = sample.iter().filter(|&&b| b >= 0x80).count();
+    // A sample cut inside a character ends in at most three such bytes.
+    let invalid: usize = sample.utf8_chunks().map(|c| c.invalid().len()).sum();
     sample.contains(&0)
         || control * 8 > sample.len()
-        || (std::str::from_utf8(sample).is_err()
-            && high * 10 > sample.len() * 3)
+        || (control + invalid) * 10 > sample.len()
 }
 
 /// One sentence for binary content: its kind when the magic bytes name
@@ -331,6 +332,23 @@ mod tests {
         assert!(looks_binary(&[0x01, 0x02, 0x03, b'a', b'b']));
         assert!(!looks_binary("Grüße, 1.2.3.4\tx".as_bytes()));
         assert!(binary_reason(&[1, 2, 3]).starts_with("binary data,"));
+        // One byte in five not UTF-8, no NUL: binary; one in 33: text.
+        let mut mixed = b"abcdefghijklmnopqrstuvwxyzabcdef".to_vec();
+        mixed.extend([0xff; 8]);
+        assert!(looks_binary(&mixed));
+        assert!(!looks_binary(&mixed[..33]));
+        let latin1 = b"# Stra\xdfe M\xfcnchen, 1.2.3.4,2020-02-01\n";
+        assert!(!looks_binary(latin1));
+        // Control bytes and invalid UTF-8 count together.
+        let mut both = vec![b'a'; 100];
+        both[..6].copy_from_slice(&[0x01, 0x02, 0x03, 0x04, 0x05, 0x06]);
+        assert!(!looks_binary(&both));
+        both[50..55].copy_from_slice(&[0xfe; 5]);
+        assert!(looks_binary(&both));
+        // Cyrillic cut inside a character at the sample's end is text.
+        let cut = "кириллица".repeat(5);
+        assert!(!looks_binary(&cut.as_bytes()[..89]));
+        assert!(!looks_binary(b"src,date\n"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::detect::LineFormat;
 use super::sink::Sink;
 use super::text::{
     month_number, parse_port, parse_proto, parse_u32, parse_u64, source_ip,
-    split_fields, timestamp_day, trim, ymd_prefix, BAD_DATE, BAD_IP, BAD_JSON,
+    split_fields, timestamp_day, trim, ymd_prefix, BAD_DATE, BAD_JSON,
     BAD_PORT, BAD_PROTO, MISSING,
 };
 use crate::event::{day_from_unix, day_from_ymd, proto, Day};
@@ -113,7 +113,8 @@ impl LineFormat for Iptables {
     }
 }
 
-/// The marx CSV: `datetime,host,src,proto,type,spt,dpt`, src as u32.
+/// The marx CSV: `datetime,host,src,proto,type,spt,dpt`, src as a u32 or
+/// a dotted quad.
 #[derive(Default)]
 pub struct MarxCsv {
     last_date: [u8; 10],
@@ -131,7 +132,7 @@ impl MarxCsv {
         let mut f = [&b""[..]; 7];
         split_fields(line, b',', &mut f) == 7
             && ymd_prefix(f[0]).is_some()
-            && parse_u32(f[2]).is_some()
+            && marx_source(f[2]).is_ok()
             && parse_proto(f[3]).is_some()
     }
 
@@ -148,6 +149,15 @@ impl MarxCsv {
     }
 }
 
+/// A marx source field: the address as an integer or a dotted quad
+/// (zero-padded octets are decimal).
+fn marx_source(field: &[u8]) -> Result<u32, &'static str> {
+    match parse_u32(field) {
+        Some(ip) => Ok(ip),
+        None => source_ip(field),
+    }
+}
+
 impl LineFormat for MarxCsv {
     fn line(&mut self, no: u64, line: &[u8], sink: &mut Sink) {
         let mut f = [&b""[..]; 7];
@@ -157,12 +167,9 @@ impl LineFormat for MarxCsv {
         let Some(day) = self.day(f[0]) else {
             return sink.skip(BAD_DATE, no, line);
         };
-        let Some(src) = parse_u32(f[2]) else {
-            let reason = match source_ip(f[2]) {
-                Err(r) => r,
-                Ok(_) => BAD_IP,
-            };
-            return sink.skip(reason, no, line);
+        let src = match marx_source(f[2]) {
+            Ok(src) => src,
+            Err(reason) => return sink.skip(reason, no, line),
         };
         let Some(pr) = parse_proto(f[3]) else {
             return sink.skip(BAD_PROTO, no, line);
@@ -383,5 +390,32 @@ mod tests {
         assert_eq!(crate::ip::format_ipv4(ev[1].src), "218.237.65.47");
         assert_eq!((ev[1].proto, ev[1].port), (6, 22));
         assert_eq!((ev[0].proto, ev[0].port), (1, 0));
+    }
+
+    #[test]
+    fn marx_dotted_sources() {
+        use super::super::text::BAD_IP;
+        let row = b"2013-03-03 22:20:36,h,018.001.002.001,TCP,,1,22";
+        assert!(MarxCsv::matches(row));
+        assert!(!MarxCsv::matches(b"2013-03-03 22:20:36,h,1.2.3,TCP,,1,22"));
+        let mut sink = Sink::default();
+        let mut p = MarxCsv::default();
+        p.line(2, row, &mut sink);
+        p.line(3, b"2013-03-03 22:20:37,h,16909059,UDP,,1,53", &mut sink);
+        p.line(4, b"2013-03-03 22:20:38,h,1.2.3.256,TCP,,1,22", &mut sink);
+        p.line(5, b"2013-03-03 22:20:39,h,::1,TCP,,1,22", &mut sink);
+        let (ev, skipped) = sink.into_parts();
+        let got: Vec<(String, u8, u16)> = ev
+            .iter()
+            .map(|e| (crate::ip::format_ipv4(e.src), e.proto, e.port))
+            .collect();
+        assert_eq!(
+            got,
+            [("1.2.3.3".to_string(), 17, 53), ("18.1.2.1".to_string(), 6, 22)]
+        );
+        let mut reasons: Vec<(&str, u64)> =
+            skipped.iter().map(|g| (g.reason.as_str(), g.count)).collect();
+        reasons.sort();
+        assert_eq!(reasons, [("IPv6 source", 1), (BAD_IP, 1)]);
     }
 }

@@ -31,6 +31,7 @@ mod sqlite;
 mod stream;
 mod text;
 
+pub(crate) use detect::{binary_reason, looks_binary, magic_kind};
 pub use stream::StreamParser;
 
 use crate::event::{Day, Event};

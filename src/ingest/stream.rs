@@ -26,9 +26,8 @@ const DETECT_LINES: usize = 3;
 const TOO_LONG: &str = "line too long";
 /// The UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// Decompressed bytes looked at before lines are read (SQLite's magic).
-const SNIFF: usize = 16;
-/// Bytes of content judged when explaining that it is binary.
+/// Bytes of content judged binary or text: before lines are read (after
+/// gzip), and when explaining why detection failed.
 const SAMPLE: usize = 512;
 /// Days without events between two dated parts that earn a warning.
 const GAP_DAYS: Day = 60;
@@ -135,7 +134,7 @@ pub struct StreamParser {
     header: Header,
     stage: Stage,
     sink: Sink,
-    /// The first decompressed bytes, until [`SNIFF`] decide the kind.
+    /// The first decompressed bytes, until [`SAMPLE`] decide the kind.
     head: Vec<u8>,
     sniffed: bool,
     warnings: Vec<String>,
@@ -224,14 +223,14 @@ impl StreamParser {
             return self.text(bytes);
         }
         self.head.extend_from_slice(bytes);
-        if self.head.len() < SNIFF {
+        if self.head.len() < SAMPLE {
             return Ok(());
         }
         self.sniff()
     }
 
-    /// Decides from the first bytes: SQLite, a known binary kind, or text
-    /// (then reads them as text).
+    /// Decides from the first bytes: SQLite, a known binary kind, other
+    /// binary content, or text (then reads them as text).
     fn sniff(&mut self) -> Result<(), IngestError> {
         self.sniffed = true;
         let head = std::mem::take(&mut self.head);
@@ -239,7 +238,8 @@ impl StreamParser {
             self.stage = Stage::Sqlite(head);
             return Ok(());
         }
-        if magic_kind(&head).is_some() {
+        let sample = &head[..head.len().min(SAMPLE)];
+        if magic_kind(sample).is_some() || looks_binary(sample) {
             return Err(IngestError::NotRecognised {
                 file: self.name.clone(),
                 reason: binary_reason(&head),
@@ -379,7 +379,7 @@ impl StreamParser {
             options: &self.options,
             header: &self.header,
         };
-        let found = detect(line, &ctx)?;
+        let found = detect(line, &ctx).map_err(|e| self.binary_or(line, e))?;
         let Stage::Detect { raw, pending } = &mut self.stage else {
             return Ok(());
         };
