@@ -729,7 +729,8 @@ async fn sample_trains_and_the_map_shows() {
     assert!(on_page > 100, "focus outline on the page: {on_page} pixels");
     assert_eq!(exported, 0, "focus outline pixels in the exported PNG");
 
-    // A screenshot for people (and the README).
+    // A screenshot for people (and the README), from the top of the page.
+    client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     let png = client.screenshot().await.unwrap();
     std::fs::create_dir_all(root().join("target")).unwrap();
     std::fs::write(root().join("target/e2e-screenshot.png"), &png).unwrap();
