@@ -1350,6 +1350,28 @@ async fn feature_sets_compared_and_model_reimported() {
     let png = figures.screenshot().await.unwrap();
     std::fs::write(root().join("target/e2e-import.png"), &png).unwrap();
 
+    // Moving the half-life does not silently replace the imported model:
+    // the results say which settings they are for.
+    slide(&client, 5.0).await;
+    let stale = wait(10)
+        .for_element(Locator::Css("#stale"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(stale.contains("replaces the imported model"), "{stale}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let still = client
+        .find(Locator::Css("#imported-label"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(still.starts_with("imported model trained on"), "{still}");
+    assert_eq!(table_rows(&client, "#figures").await, figures_after);
+
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
     let _ = std::fs::remove_dir_all(dir);

@@ -112,6 +112,14 @@ fn recompute(state: AppState, live: LiveState) {
     let Some(behaviour) = state.behaviour.get_untracked() else {
         return;
     };
+    // An imported model is never replaced behind the user's back: the
+    // mark above the results says which settings it is for instead.
+    if state
+        .result
+        .with_untracked(|r| r.as_ref().is_some_and(|r| r.imported.is_some()))
+    {
+        return;
+    }
     let mut settings = old.clone();
     settings.half_life_days = state.half_life.get_untracked();
     settings.behaviour = behaviour;
@@ -177,9 +185,12 @@ pub fn Updating() -> impl IntoView {
         if live.updating.with(Option::is_some) {
             return None;
         }
-        let r = state.result.with(|r| {
+        let (r, imported) = state.result.with(|r| {
             r.as_ref().map(|r| {
-                (r.settings.half_life_days, r.settings.behaviour.clone())
+                (
+                    (r.settings.half_life_days, r.settings.behaviour.clone()),
+                    r.imported.is_some(),
+                )
             })
         })?;
         let table = live.asn.with(|a| a.as_ref().map_or(0, |i| i.generation));
@@ -188,14 +199,15 @@ pub fn Updating() -> impl IntoView {
             || (table != 0 && table != live.result_generation.get_value());
         moved.then(|| {
             format!(
-                "These results are for h = {} days, {}{}; press Train for the current settings.",
+                "These results are for h = {} days, {}{}; press Train for the current settings{}.",
                 r.0,
                 r.1.label(),
                 if table != live.result_generation.get_value() {
                     ", with the previous ASN table"
                 } else {
                     ""
-                }
+                },
+                if imported { " (this replaces the imported model)" } else { "" }
             )
         })
     };
