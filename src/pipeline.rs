@@ -466,15 +466,14 @@ impl<'a> Runner<'a> {
             window,
             day,
         )?;
-        let model_tnr = pair.scored.first().and_then(|s| s.confusion.tnr());
         let compared = compare_pair(
             &self.history,
             self.asn,
             &self.by_day,
             &self.split,
-            &self.settings.params,
+            &self.settings,
             day,
-            model_tnr,
+            pair.scored.first(),
         )?;
         self.compared.push(compared);
         self.pairs.push(pair);
@@ -699,27 +698,9 @@ fn evaluate_pair(
 
     // The test day sees ranks built from days up to `day` only.
     let test_day = day + 1;
-    let test_pos = by_day.get(&test_day).unwrap_or(&empty);
-    let test =
-        eval::rows(&history.view(test_day), asn, set, test_pos, &split.test);
-    // The SVM's own label (decision > 0, classes balanced in training);
-    // AUC is the same for decisions and calibrated probabilities.
-    let decisions: Vec<f64> = model
-        .decision_batch(&test.x)
-        .into_iter()
-        .map(|d| if d > 0.0 { d } else { d.min(-f64::MIN_POSITIVE) })
-        .collect();
-    // Scored once; its TPR at its own TNR comes from the same scores.
-    let mut model_scored = Scored::new("model", &decisions, &test.y, 0.0, None);
-    let model_tnr = model_scored.confusion.tnr();
-    model_scored.tpr_at_model_tnr =
-        model_tnr.and_then(|t| tpr_at_tnr(&decisions, &test.y, t));
-    let mut scored = vec![model_scored];
-    for (name, scores) in
-        eval::baseline_scores(by_day, test_day, window, &test.ips)
-    {
-        scored.push(Scored::new(&name, &scores, &test.y, 0.5, model_tnr));
-    }
+    let scored = score_test_day(
+        history, asn, by_day, split, set, &model, window, test_day,
+    );
     Ok(PairEval {
         train_day: day,
         test_day,
@@ -787,10 +768,12 @@ fn compare_pair(
     asn: &AsnTable,
     by_day: &BTreeMap<Day, Vec<u32>>,
     split: &BenignSplit,
-    params: &TrainParams,
+    settings: &RunSettings,
     day: Day,
-    model_tnr: Option<f64>,
+    model: Option<&Scored>,
 ) -> Result<Vec<Scored>, RunError> {
+    let model_tnr = model.and_then(|m| m.confusion.tnr());
+    let chosen = variant_name(settings.feature_set);
     let set = FeatureSet::Extended;
     let width = features::len(set);
     let empty = Vec::new();
@@ -802,7 +785,13 @@ fn compare_pair(
         eval::rows(&history.view(day + 1), asn, set, test_pos, &split.test);
     let mut out = Vec::new();
     for (name, cols) in comparison_variants() {
+        if let Some(model) = model.filter(|_| name == chosen) {
+            // The main model was fit on these very rows and columns.
+            out.push(Scored { name, ..model.clone() });
+            continue;
+        }
         let x = select_columns(&train.x, width, &cols);
+        let params = &settings.params;
         let model =
             Model::fit(&x, cols.len(), &train.y, None, params, &mut |_| true)?;
         let scores =
