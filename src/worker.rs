@@ -501,19 +501,33 @@ fn cancelled() {
     }
 }
 
-async fn train(settings: RunSettings) {
+/// What a run needs: the ASN table, every loaded event in day order and
+/// the negatives (the bundled list unless one was loaded). A failure is
+/// reported here and gives `None`.
+async fn run_inputs() -> Option<(Rc<AsnTable>, Vec<Event>, Vec<u32>)> {
     let asn = match asn_table().await {
         Ok(t) => t,
-        Err(e) => return fail("ASN table", e),
+        Err(e) => {
+            fail("ASN table", e);
+            return None;
+        }
     };
     if STATE.with_borrow(|s| s.benign.is_empty()) {
         if let Err(e) = load_bundled_benign().await {
-            return fail("negatives", e);
+            fail("negatives", e);
+            return None;
         }
         post_inventory();
     }
     let (events, benign) =
         STATE.with_borrow(|s| (all_events(s), s.benign.clone()));
+    Some((asn, events, benign))
+}
+
+async fn train(settings: RunSettings) {
+    let Some((asn, events, benign)) = run_inputs().await else {
+        return;
+    };
     if events.is_empty() {
         return fail(
             "train",
@@ -596,18 +610,9 @@ async fn import_model(name: &str, blob: Blob) {
         Ok(f) => f,
         Err(e) => return fail("import", e),
     };
-    let asn = match asn_table().await {
-        Ok(t) => t,
-        Err(e) => return fail("ASN table", e),
+    let Some((asn, events, benign)) = run_inputs().await else {
+        return;
     };
-    if STATE.with_borrow(|s| s.benign.is_empty()) {
-        if let Err(e) = load_bundled_benign().await {
-            return fail("negatives", e);
-        }
-        post_inventory();
-    }
-    let (events, benign) =
-        STATE.with_borrow(|s| (all_events(s), s.benign.clone()));
     if events.is_empty() {
         return fail(
             "import",
