@@ -1,23 +1,11 @@
 //! The feature-set comparison under the next-day figures: per-day AUC of
 //! every compared set beside the best baseline, and a table of medians.
 
+use super::results::{lr, pct};
 use crate::chart;
 use crate::event::Day;
-use crate::model::metrics::LrPlus;
 use crate::pipeline::RunResult;
 use leptos::prelude::*;
-
-fn pct(v: Option<f64>) -> String {
-    v.map_or("–".to_string(), |v| format!("{:.1} %", v * 100.0))
-}
-
-fn lr(v: LrPlus) -> String {
-    match v {
-        LrPlus::Finite(x) => format!("{x:.1}"),
-        LrPlus::Unbounded => "∞".to_string(),
-        LrPlus::Undefined => "–".to_string(),
-    }
-}
 
 fn auc(v: Option<f64>) -> String {
     v.map_or("–".to_string(), |v| format!("{v:.3}"))

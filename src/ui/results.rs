@@ -30,11 +30,13 @@ pub fn Results() -> impl IntoView {
     }
 }
 
-fn pct(v: Option<f64>) -> String {
+/// A rate as a percentage with one decimal, "–" when undefined.
+pub(super) fn pct(v: Option<f64>) -> String {
     v.map_or("–".to_string(), |v| format!("{:.1} %", v * 100.0))
 }
 
-fn lr(v: LrPlus) -> String {
+/// LR+ with one decimal, "∞" when unbounded.
+pub(super) fn lr(v: LrPlus) -> String {
     match v {
         LrPlus::Finite(x) => format!("{x:.1}"),
         LrPlus::Unbounded => "∞".to_string(),
